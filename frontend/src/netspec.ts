@@ -1,0 +1,71 @@
+/** The network specification (DESIGN.md) as TypeScript types, and the Basics MLP written in it. */
+
+/** One layer: its torch.nn type name and arguments; blocks nest `layers` or `branches`. */
+export interface LayerSpec {
+  type: string;
+  layers?: LayerSpec[];
+  branches?: LayerSpec[][];
+  [argument: string]: unknown;
+}
+
+/** A whole stack: input shape and layers. */
+export interface NetSpec {
+  version: 1;
+  input: { shape: number[] };
+  layers: LayerSpec[];
+}
+
+/** One layer's line in an inspection. */
+export interface InspectedLayer {
+  path: string;
+  type: string;
+  output_shape: number[];
+  params: number;
+  macs?: number;
+}
+
+/** What `POST /api/nets/inspect` answers. */
+export interface InspectResult {
+  layers: InspectedLayer[];
+  input_shape: number[];
+  output_shape: number[];
+  total_params: number;
+  total_macs?: number;
+  param_bytes?: number;
+  activation_bytes?: number;
+  batch_size?: number;
+}
+
+/** Writes a shape as "16 × 5 × 5". */
+export function formatShape(shape: number[] | undefined): string {
+  return shape && shape.length ? shape.join(" × ") : "–";
+}
+
+/**
+ * Writes the MLP the Basics controls describe: Linear layers of the hidden sizes, each followed by
+ * the activation's layer type (none for a linear activation), then the output layer.
+ */
+export function mlpSpec(inputs: number, hidden: number[], activationType: string | null, outputs: number): NetSpec {
+  const layers: LayerSpec[] = [];
+  for (const size of hidden) {
+    layers.push({ type: "Linear", out_features: size });
+    if (activationType) layers.push({ type: activationType });
+  }
+  layers.push({ type: "Linear", out_features: outputs });
+  return { version: 1, input: { shape: [inputs] }, layers };
+}
+
+/** Normalises an error path from the API to a path inside the stack ("net.layers.3.x" → "3.x"). */
+export function stackPath(path: string): string {
+  return path.replace(/^(config\.)?(net\.)?/, "").replace(/^layers\./, "");
+}
+
+/** Finds the deepest layer path (as rendered) that an error path points into. */
+export function ownerPath(path: string, layerPaths: Set<string>): string | null {
+  const parts = stackPath(path).split(".");
+  for (let length = parts.length; length > 0; length--) {
+    const candidate = parts.slice(0, length).join(".");
+    if (layerPaths.has(candidate)) return candidate;
+  }
+  return null;
+}

@@ -1,0 +1,48 @@
+"""ASGI entry point: pages and API over HTTP, run streams over WebSockets.
+
+Serve with ``daphne playground.asgi:application`` (or ``manage.py runserver``);
+with the local executor, the training processes start with it.
+"""
+import asyncio
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
+
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+django_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+from playground.limits import BodySizeLimit  # noqa: E402
+from playground.runs.executor import get_executor  # noqa: E402
+from playground.runs.routing import websocket_urlpatterns  # noqa: E402
+
+
+class AttachLoop:
+    """Tells the executor which event loop serves requests, so its thread can publish on it."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        executor = get_executor()
+        if hasattr(executor, "attach_loop"):
+            executor.attach_loop(asyncio.get_running_loop())
+        return await self.app(scope, receive, send)
+
+
+application = AttachLoop(
+    ProtocolTypeRouter(
+        {
+            "http": BodySizeLimit(django_app, settings.LAYERLAB_MAX_BODY_BYTES),
+            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        }
+    )
+)
+
+if os.environ.get("LAYERLAB_AUTOSTART", "1") != "0":
+    get_executor().start()

@@ -1,0 +1,86 @@
+"""The WebSocket a browser watches a run through: stored events first, then live ones.
+
+The consumer remembers the last sequence number it sent. Live batches that
+overlap are trimmed; a batch that starts past a gap (the channel layer dropped
+something) makes it read the gap back from the store. So a client gets every
+event exactly once, in order, however often it reconnects.
+"""
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from playground.runs import access, store
+from playground.runs.models import Run, group_name
+
+PAGE = 1000
+
+
+@database_sync_to_async
+def load_run(run_id: int) -> Run | None:
+    return Run.objects.filter(pk=run_id).first()
+
+
+@database_sync_to_async
+def may_watch(scope, run: Run, token: str) -> bool:
+    return access.may_view_scope(scope, run, token)
+
+
+@database_sync_to_async
+def stored_events(run_id: int, after: int) -> list[dict]:
+    return store.events_after(run_id, after, PAGE)
+
+
+class RunConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        self.run_id = int(self.scope["url_route"]["kwargs"]["run_id"])
+        try:
+            self.sent = max(0, int(query.get("after", ["0"])[0]))
+        except ValueError:
+            self.sent = 0
+        token = query.get("token", [""])[0]
+        run = await load_run(self.run_id)
+        await self.accept()
+        if run is None or not await may_watch(self.scope, run, token):
+            await self.close(code=4404)
+            return
+        self.group = group_name(self.run_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.send_stored()
+
+    async def disconnect(self, code):
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        pass  # watchers only listen; controls go through the HTTP API
+
+    async def run_events(self, message):
+        events = message["events"]
+        if not events or events[-1]["seq"] <= self.sent:
+            return
+        if events[0]["seq"] > self.sent + 1:
+            await self.send_stored(up_to=events[0]["seq"] - 1)
+        fresh = [e for e in events if e["seq"] > self.sent]
+        if fresh:
+            await self.send_events(fresh)
+
+    async def send_stored(self, up_to: int | None = None) -> None:
+        while True:
+            events = await stored_events(self.run_id, self.sent)
+            if up_to is not None:
+                events = [e for e in events if e["seq"] <= up_to]
+            if not events:
+                return
+            await self.send_events(events)
+            if len(events) < PAGE:
+                return
+
+    async def send_events(self, events: list[dict]) -> None:
+        self.sent = events[-1]["seq"]
+        payload = events[0] if len(events) == 1 else events
+        await self.send(text_data=json.dumps(payload))

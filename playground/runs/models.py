@@ -1,0 +1,68 @@
+"""Runs and their events: the store that every page, replay and reconnect reads from."""
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+ACTIVE = ("queued", "running", "paused")
+TERMINAL = ("succeeded", "failed", "cancelled")
+STATUSES = ACTIVE + TERMINAL
+
+
+def new_share_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Run(models.Model):
+    task = models.CharField(max_length=32)
+    config = models.JSONField()
+    status = models.CharField(max_length=10, choices=[(s, s) for s in STATUSES], default="queued", db_index=True)
+    # Anonymous visitors own runs through their session; signed-in users through their account.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    share_token = models.CharField(max_length=32, unique=True, default=new_share_token)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    device = models.CharField(max_length=32, blank=True)
+    worker = models.CharField(max_length=100, blank=True)
+    # Requests to the running process, which polls them between steps.
+    stop_requested = models.BooleanField(default=False)
+    pause_requested = models.BooleanField(default=False)
+    learning_rate = models.FloatField(null=True, blank=True)
+    control_version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} ({self.task}, {self.status})"
+
+    @property
+    def owner_key(self) -> str:
+        return f"user:{self.owner_id}" if self.owner_id else f"session:{self.session_key}"
+
+    @property
+    def group_name(self) -> str:
+        return group_name(self.pk)
+
+
+def group_name(run_id: int) -> str:
+    return f"run-{run_id}"
+
+
+class Event(models.Model):
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveIntegerField()
+    type = models.CharField(max_length=8)
+    step = models.BigIntegerField(null=True, blank=True)
+    data = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "seq"], name="event_seq_unique_per_run")]
+        ordering = ["seq"]
+
+    def as_dict(self) -> dict:
+        return {"seq": self.seq, "type": self.type, "step": self.step, "data": self.data}

@@ -1,0 +1,46 @@
+"""Entry point of a training process spawned by the local executor.
+
+A spare process starts early, imports PyTorch and Django and (on a GPU) wakes
+CUDA, then waits for a run id. Then it trains that one run and exits, so the
+memory it used, GPU memory included, goes back to the system.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+def spare_main(conn, slot: int, device: str, overrides: dict[str, Any]) -> None:
+    # Its own process group, so that a cancel can kill it together with anything it started.
+    os.setpgrp()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    database = overrides.pop("DATABASE_NAME", None)
+    if database:
+        settings.DATABASES["default"]["NAME"] = database
+    for name, value in overrides.items():
+        setattr(settings, name, value)
+
+    import torch
+
+    from playground.runs import runner
+
+    chosen = runner.pick_device(device, slot)
+    if chosen.startswith("cuda"):
+        torch.cuda.set_device(torch.device(chosen))
+        torch.zeros(1, device=chosen)  # create the CUDA context now, not on the run's first step
+    conn.send(("ready", os.getpid()))
+    try:
+        run_id = conn.recv()
+    except (EOFError, KeyboardInterrupt):
+        return
+    if run_id is None:
+        return
+
+    def publish(run_id: int, events: list[dict]) -> None:
+        conn.send(("events", run_id, events))
+
+    runner.execute_run(run_id, publish, chosen)

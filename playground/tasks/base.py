@@ -1,0 +1,80 @@
+"""The small interface between training code and whatever runs it.
+
+A task is plain PyTorch: it takes a validated configuration and a RunContext,
+trains, and reports through ``ctx.emit``. It never imports Django. The run engine,
+the tests and the benchmarks each supply their own emitter and control.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, ClassVar, Protocol
+
+import pydantic
+
+EVENT_TYPES = ("metric", "text", "image", "table", "status", "log")
+
+
+class Stopped(Exception):
+    """Raised by Control.check when the run has been asked to stop; tasks let it propagate."""
+
+
+class Emitter(Protocol):
+    def __call__(self, type: str, data: dict[str, Any], step: int | None = None) -> None: ...
+
+
+class Control:
+    """What the outside world can ask of a running task. This base asks nothing.
+
+    Tasks call ``check()`` once per optimiser step. It blocks while the run is
+    paused, raises ``Stopped`` when a stop was requested, and otherwise returns the
+    setting changes made since the last call (for example ``{"lr": 0.01}``), or an
+    empty dict. It must be cheap: it is called on every step.
+    """
+
+    def check(self) -> dict[str, Any]:
+        return {}
+
+
+class TaskConfig(pydantic.BaseModel):
+    """Base of every task's configuration: unknown keys are refused, not ignored."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+
+@dataclass
+class RunContext:
+    emit: Emitter
+    control: Control = field(default_factory=Control)
+    device: str = "cpu"
+    # Where this run saves its checkpoint, and the checkpoint it continues from.
+    checkpoint_dir: Path | None = None
+    resume_dir: Path | None = None
+
+
+class Task:
+    """A kind of training job. Subclasses set the class attributes and implement run()."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    Config: ClassVar[type[TaskConfig]]
+
+    def run(self, config: TaskConfig, ctx: RunContext) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def schema(cls) -> dict[str, Any]:
+        return cls.Config.model_json_schema()
+
+    @classmethod
+    def default_config(cls) -> dict[str, Any]:
+        return cls.Config().model_dump(mode="json")
+
+
+def finite(value: float) -> float | None:
+    """JSON has no NaN or infinity; events carry None instead so the store and the wire agree."""
+    return value if math.isfinite(value) else None
+
+
+EmitFunction = Callable[[str, dict[str, Any], "int | None"], None]

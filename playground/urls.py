@@ -1,0 +1,11 @@
+"""URL routes: the JSON API under /api/, the pages everywhere else."""
+from django.contrib import admin
+from django.urls import include, path
+
+from playground.runs.api import api
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("playground.studio.urls")),
+]

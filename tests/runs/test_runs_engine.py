@@ -1,0 +1,128 @@
+"""The local executor with real training processes: runs end, stop, fail and recover as promised."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from conftest import wait_for
+from playground.runs import store
+from playground.runs.local import LocalExecutor
+from playground.runs.models import Run
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+QUICK = {"dataset": "xor", "epochs": 20}
+LONG = {"dataset": "spiral", "n_points": 2000, "batch_size": 1, "epochs": 5000, "hidden": [8, 8, 8]}
+
+
+def start(client, config) -> int:
+    response = client.post("/api/runs", {"task": "basics", "config": config}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    return response.json()["id"]
+
+
+def status_of(run_id: int) -> str:
+    return Run.objects.values_list("status", flat=True).get(pk=run_id)
+
+
+def ended(run_id: int):
+    def run_ended():
+        return status_of(run_id) in ("succeeded", "failed", "cancelled")
+
+    return run_ended
+
+
+def seqs(run_id: int) -> list[int]:
+    return [e["seq"] for e in store.events_after(run_id, 0, 100_000)]
+
+
+def test_a_run_trains_to_success_with_contiguous_events(executor, alice):
+    run_id = start(alice, QUICK)
+    wait_for(ended(run_id), timeout=60)
+    assert status_of(run_id) == "succeeded"
+    events = store.events_after(run_id, 0, 100_000)
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    statuses = [e["data"]["status"] for e in events if e["type"] == "status"]
+    assert statuses == ["queued", "running", "succeeded"]
+    assert any(e["type"] == "metric" for e in events)
+
+
+def test_cancel_stops_a_run_within_two_seconds(executor, alice):
+    run_id = start(alice, LONG)
+    wait_for(lambda: any(e["type"] == "metric" for e in store.events_after(run_id, 0, 1000)), timeout=60)
+    asked = time.monotonic()
+    assert alice.post(f"/api/runs/{run_id}/cancel").status_code == 200
+    wait_for(ended(run_id), timeout=5, interval=0.02)
+    assert time.monotonic() - asked < 2.0
+    assert status_of(run_id) == "cancelled"
+    assert seqs(run_id) == list(range(1, len(seqs(run_id)) + 1))
+
+
+def test_a_killed_process_fails_its_run_and_the_next_run_succeeds(executor, alice):
+    run_id = start(alice, LONG)
+    wait_for(lambda: status_of(run_id) == "running" and store.last_seq(run_id) >= 3, timeout=60)
+    slot = next(s for s in executor.slots if s.run_id == run_id)
+    os.kill(slot.active.process.pid, signal.SIGKILL)
+    wait_for(ended(run_id), timeout=10)
+    run = Run.objects.get(pk=run_id)
+    assert run.status == "failed"
+    assert "SIGKILL" in run.error
+    last = store.events_after(run_id, store.last_seq(run_id) - 1, 1)[0]
+    assert last["data"] == {"status": "failed", "error": run.error}
+
+    next_id = start(alice, QUICK)
+    wait_for(ended(next_id), timeout=60)
+    assert status_of(next_id) == "succeeded"
+
+
+def test_runs_left_running_by_a_dead_server_fail_at_start_up(django_db_setup):
+    run = store.create_run("basics", {"epochs": 10}, session_key="gone")
+    assert store.claim_run(run.pk, worker="old-server")
+    paused = store.create_run("basics", {"epochs": 10}, session_key="gone")
+    store.claim_run(paused.pk, worker="old-server")
+    Run.objects.filter(pk=paused.pk).update(status="paused")
+    queued = store.create_run("basics", {"epochs": 10}, session_key="gone")
+
+    fresh = LocalExecutor(slots=1, device="cpu")
+    fresh.start()
+    try:
+        for crashed in (run, paused):
+            crashed.refresh_from_db()
+            assert crashed.status == "failed"
+            assert "restarted" in crashed.error
+        assert Run.objects.get(pk=queued.pk).status in ("queued", "running", "succeeded")
+    finally:
+        fresh.shutdown()
+
+
+def test_pause_resume_and_a_new_learning_rate_reach_the_running_run(executor, alice):
+    run_id = start(alice, LONG)
+    wait_for(lambda: status_of(run_id) == "running" and store.last_seq(run_id) >= 3, timeout=60)
+    alice.post(f"/api/runs/{run_id}/pause")
+    wait_for(lambda: status_of(run_id) == "paused", timeout=5)
+    paused_at = store.last_seq(run_id)
+    time.sleep(0.5)
+    assert store.last_seq(run_id) == paused_at  # nothing trains while paused
+    alice.post(f"/api/runs/{run_id}/control", {"learning_rate": 0.5}, content_type="application/json")
+    alice.post(f"/api/runs/{run_id}/resume")
+    wait_for(lambda: status_of(run_id) == "running", timeout=5)
+    alice.post(f"/api/runs/{run_id}/cancel")
+    wait_for(ended(run_id), timeout=5)
+    statuses = [e["data"]["status"] for e in store.events_after(run_id, 0, 100_000) if e["type"] == "status"]
+    assert statuses[:5] == ["queued", "running", "paused", "running", "cancelled"]
+
+
+def test_a_finished_run_continues_from_its_checkpoint(executor, alice):
+    first = start(alice, QUICK)
+    wait_for(ended(first), timeout=60)
+    response = alice.post(f"/api/runs/{first}/continue", {"epochs": 5}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    second = response.json()["id"]
+    assert response.json()["parent"] == first
+    wait_for(ended(second), timeout=60)
+    assert status_of(second) == "succeeded"
+    epochs = [e["data"]["epoch"] for e in store.events_after(second, 0, 100_000) if e["type"] == "metric"]
+    assert min(epochs) > QUICK["epochs"]  # the epoch count goes on from the parent's

@@ -1,0 +1,131 @@
+"""The run WebSocket: stored events first, then live ones, no gap and no duplicate, and only for watchers."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+
+from playground.asgi import application
+from playground.runs import store
+from playground.runs.models import group_name
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ORIGIN = [(b"origin", b"http://localhost:8000"), (b"host", b"localhost:8000")]
+
+
+def socket(run_id: int, query: str = "", headers=ORIGIN) -> WebsocketCommunicator:
+    return WebsocketCommunicator(application, f"/ws/runs/{run_id}/?{query}", headers=headers)
+
+
+async def receive_events(ws: WebsocketCommunicator, until=None, timeout: float = 60.0) -> list[dict]:
+    """Collect events until one satisfies `until` (default: a final status) or the socket goes quiet."""
+    until = until or (lambda e: e["type"] == "status" and e["data"]["status"] in ("succeeded", "failed", "cancelled"))
+    events: list[dict] = []
+    while True:
+        message = json.loads(await ws.receive_from(timeout=timeout))
+        batch = message if isinstance(message, list) else [message]
+        events += batch
+        if any(until(e) for e in batch):
+            return events
+
+
+def make_run(events: int = 3):
+    run = store.create_run("basics", {"epochs": 1}, session_key="alice-session")
+    store.append_events(run.pk, [{"seq": s, "type": "log", "step": s, "data": {"message": f"e{s}"}} for s in range(2, events + 1)])
+    return run
+
+
+async def test_a_live_run_streams_every_event_once_and_a_late_socket_gets_the_rest(executor, alice):
+    response = await sync_to_async(alice.post)(
+        "/api/runs", {"task": "basics", "config": {"epochs": 15}}, content_type="application/json"
+    )
+    run = response.json()
+    first = socket(run["id"], f"after=0&token={run['share_token']}")
+    assert (await first.connect())[0]
+    live = await receive_events(first)
+    await first.disconnect()
+    stored = (await sync_to_async(alice.get)(f"/api/runs/{run['id']}/events?after=0&limit=5000")).json()["events"]
+    assert [e["seq"] for e in live] == list(range(1, len(live) + 1))
+    assert live == stored
+
+    k = len(stored) // 2
+    late = socket(run["id"], f"after={k}&token={run['share_token']}")
+    assert (await late.connect())[0]
+    rest = await receive_events(late)
+    await late.disconnect()
+    assert rest == stored[k:]
+
+
+async def test_a_socket_that_reconnects_mid_run_misses_nothing(executor, alice):
+    response = await sync_to_async(alice.post)(
+        "/api/runs", {"task": "basics", "config": {"epochs": 40}}, content_type="application/json"
+    )
+    run = response.json()
+    token = run["share_token"]
+    ws = socket(run["id"], f"after=0&token={token}")
+    await ws.connect()
+    seen = await receive_events(ws, until=lambda e: e["type"] == "metric")
+    await ws.disconnect()
+    await asyncio.sleep(0.3)  # events keep coming while the client is away
+    ws = socket(run["id"], f"after={seen[-1]['seq']}&token={token}")
+    await ws.connect()
+    seen += await receive_events(ws)
+    await ws.disconnect()
+    assert [e["seq"] for e in seen] == list(range(1, len(seen) + 1))
+
+
+async def test_a_gap_on_the_wire_is_filled_from_the_store():
+    run = await sync_to_async(make_run)(3)
+    ws = socket(run.pk, f"token={run.share_token}")
+    assert (await ws.connect())[0]
+    assert [e["seq"] for e in json.loads(await ws.receive_from())] == [1, 2, 3]
+    more = [{"seq": s, "type": "log", "step": s, "data": {"message": f"e{s}"}} for s in (4, 5, 6)]
+    await sync_to_async(store.append_events)(run.pk, more)
+    # The layer "dropped" 4 and 5: only 6 arrives live, then 5 and 6 again as a duplicate.
+    await get_channel_layer().group_send(group_name(run.pk), {"type": "run.events", "events": more[2:]})
+    await get_channel_layer().group_send(group_name(run.pk), {"type": "run.events", "events": more[1:]})
+    got = json.loads(await ws.receive_from())
+    got += [json.loads(await ws.receive_from())]
+    assert [e["seq"] for e in got] == [4, 5, 6]
+    assert await ws.receive_nothing(timeout=0.3)
+    await ws.disconnect()
+
+
+async def test_a_foreign_origin_is_refused():
+    run = await sync_to_async(make_run)()
+    evil = [(b"origin", b"http://evil.example"), (b"host", b"localhost:8000")]
+    connected, _ = await socket(run.pk, f"token={run.share_token}", headers=evil).connect()
+    assert not connected
+
+
+async def test_a_socket_without_origin_is_refused():
+    run = await sync_to_async(make_run)()
+    connected, _ = await socket(run.pk, f"token={run.share_token}", headers=[(b"host", b"localhost")]).connect()
+    assert not connected
+
+
+async def test_another_visitor_may_not_watch_a_private_run():
+    run = await sync_to_async(make_run)()
+    ws = socket(run.pk, "after=0&token=wrong")
+    await ws.connect()
+    closed = await ws.receive_output()
+    assert closed["type"] == "websocket.close" and closed["code"] == 4404
+
+
+async def test_the_owner_watches_through_their_session(alice):
+    response = await sync_to_async(alice.post)(
+        "/api/runs", {"task": "basics", "config": {"epochs": 1}}, content_type="application/json"
+    )
+    run_id = response.json()["id"]
+    cookie = f"sessionid={alice.cookies['sessionid'].value}".encode()
+    ws = socket(run_id, "after=0", headers=ORIGIN + [(b"cookie", cookie)])
+    assert (await ws.connect())[0]
+    first = json.loads(await ws.receive_from())
+    first = first[0] if isinstance(first, list) else first
+    assert first["data"] == {"status": "queued"}
+    await ws.disconnect()
