@@ -29,7 +29,7 @@ class Visitor:
         return True
 
 
-api = NinjaAPI(title="LayerLab API", version="1", urls_namespace="api", auth=Visitor(), csrf=False)
+api = NinjaAPI(title="LayerLab API", version="1", urls_namespace="api", auth=Visitor())
 
 
 def error_response(request: HttpRequest, status: int, errors: list[dict[str, str]]) -> HttpResponse:

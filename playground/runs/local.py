@@ -56,6 +56,7 @@ class LocalExecutor(Executor):
     def __init__(self, slots: int = 2, device: str = "auto", time_limit: float | None = None):
         self.slots = [Slot(i) for i in range(slots)]
         self.device = device
+        self.threads = max(1, (os.cpu_count() or 1) // slots)
         self.time_limit = time_limit or settings.LAYERLAB_RUN_TIME_LIMIT
         self.grace = settings.LAYERLAB_CANCEL_GRACE
         self._mp = multiprocessing.get_context("spawn")
@@ -232,7 +233,7 @@ class LocalExecutor(Executor):
         parent_conn, child_conn = self._mp.Pipe()
         overrides = {"DATABASE_NAME": str(self._database), "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
         process = self._mp.Process(
-            target=spare_main, args=(child_conn, slot.index, self.device, overrides), daemon=True,
+            target=spare_main, args=(child_conn, slot.index, self.device, self.threads, overrides), daemon=True,
             name=f"layerlab-slot-{slot.index}",
         )
         process.start()

@@ -59,10 +59,11 @@ class Event(models.Model):
     type = models.CharField(max_length=8)
     step = models.BigIntegerField(null=True, blank=True)
     data = models.JSONField()
+    time = models.FloatField(null=True, blank=True)  # seconds since the epoch, when it was emitted
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "seq"], name="event_seq_unique_per_run")]
         ordering = ["seq"]
 
     def as_dict(self) -> dict:
-        return {"seq": self.seq, "type": self.type, "step": self.step, "data": self.data}
+        return {"seq": self.seq, "type": self.type, "step": self.step, "data": self.data, "time": self.time}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any, Callable
 
 from django.db import close_old_connections
@@ -37,7 +38,7 @@ class EventRecorder:
 
     def __call__(self, type: str, data: dict[str, Any], step: int | None = None) -> None:
         with self._lock:
-            event = {"seq": self._next_seq, "type": type, "step": step, "data": store.event_data(data)}
+            event = {"seq": self._next_seq, "type": type, "step": step, "data": store.event_data(data), "time": time.time()}
             self._next_seq += 1
             self._pending.append(event)
             full = len(self._pending) >= self.max_batch

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from playground.runs import access, store
 from playground.runs.errors import ApiError
@@ -76,7 +76,7 @@ def create_run(request, payload: RunIn):
     check_quota(request)
     run = store.create_run(task.name, config.model_dump(mode="json"), **access.owner_fields(request))
     get_executor().submit(run.pk)
-    return 201, run_out(request, run)
+    return Status(201, run_out(request, run))
 
 
 @router.get("", summary="Your recent runs")
@@ -160,4 +160,4 @@ def continue_run(request, run_id: int, payload: ContinueIn):
     check_quota(request)
     run = store.create_run(task.name, config.model_dump(mode="json"), parent=parent, **access.owner_fields(request))
     get_executor().submit(run.pk)
-    return 201, run_out(request, run)
+    return Status(201, run_out(request, run))

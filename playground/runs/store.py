@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from typing import Any, Iterable
 
 from django.db import transaction
@@ -42,7 +43,7 @@ def last_seq(run_id: int) -> int:
 
 def append_events(run_id: int, events: Iterable[dict[str, Any]]) -> None:
     """Store numbered events in one transaction (the caller numbers them)."""
-    rows = [Event(run_id=run_id, seq=e["seq"], type=e["type"], step=e["step"], data=e["data"]) for e in events]
+    rows = [Event(run_id=run_id, seq=e["seq"], type=e["type"], step=e["step"], data=e["data"], time=e["time"]) for e in events]
     if rows:
         with transaction.atomic():
             Event.objects.bulk_create(rows)
@@ -52,7 +53,7 @@ def events_after(run_id: int, after: int, limit: int = 1000) -> list[dict[str, A
     rows = (
         Event.objects.filter(run_id=run_id, seq__gt=after)
         .order_by("seq")
-        .values("seq", "type", "step", "data")[:limit]
+        .values("seq", "type", "step", "data", "time")[:limit]
     )
     return list(rows)
 
@@ -60,7 +61,7 @@ def events_after(run_id: int, after: int, limit: int = 1000) -> list[dict[str, A
 def create_run(task: str, config: dict, *, owner=None, session_key: str = "", parent: Run | None = None) -> Run:
     with transaction.atomic():
         run = Run.objects.create(task=task, config=config, owner=owner, session_key=session_key, parent=parent)
-        Event.objects.create(run=run, seq=1, type="status", step=None, data={"status": "queued"})
+        Event.objects.create(run=run, seq=1, type="status", step=None, data={"status": "queued"}, time=time.time())
     return run
 
 
@@ -79,9 +80,9 @@ def append_status(run_id: int, status: str, **extra: Any) -> dict[str, Any] | No
             fields["device"] = extra["device"]
         Run.objects.filter(pk=run_id).update(**fields)
         seq = last_seq(run_id) + 1
-        data = {"status": status, **extra}
-        Event.objects.create(run_id=run_id, seq=seq, type="status", step=None, data=data)
-    return {"seq": seq, "type": "status", "step": None, "data": data}
+        event = {"seq": seq, "type": "status", "step": None, "data": {"status": status, **extra}, "time": time.time()}
+        Event.objects.create(run_id=run_id, **event)
+    return event
 
 
 def claim_run(run_id: int, worker: str) -> bool:

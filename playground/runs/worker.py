@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 
-def spare_main(conn, slot: int, device: str, overrides: dict[str, Any]) -> None:
+def spare_main(conn, slot: int, device: str, threads: int, overrides: dict[str, Any]) -> None:
     # Its own process group, so that a cancel can kill it together with anything it started.
     os.setpgrp()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
@@ -28,6 +28,8 @@ def spare_main(conn, slot: int, device: str, overrides: dict[str, Any]) -> None:
 
     from playground.runs import runner
 
+    # Slots share the CPU: more threads per run than cores per slot only adds contention.
+    torch.set_num_threads(threads)
     chosen = runner.pick_device(device, slot)
     if chosen.startswith("cuda"):
         torch.cuda.set_device(torch.device(chosen))

@@ -100,7 +100,10 @@ def test_a_run_is_created_and_read_back(alice):
     assert run["config"]["epochs"] == 3 and run["is_owner"]
     assert alice.get(f"/api/runs/{run['id']}").json()["id"] == run["id"]
     events = alice.get(f"/api/runs/{run['id']}/events?after=0").json()["events"]
-    assert events == [{"seq": 1, "type": "status", "step": None, "data": {"status": "queued"}}]
+    assert [{k: e[k] for k in ("seq", "type", "step", "data")} for e in events] == [
+        {"seq": 1, "type": "status", "step": None, "data": {"status": "queued"}}
+    ]
+    assert isinstance(events[0]["time"], float)
 
 
 @pytest.mark.parametrize(

@@ -78,22 +78,32 @@ def test_a_killed_process_fails_its_run_and_the_next_run_succeeds(executor, alic
     assert status_of(next_id) == "succeeded"
 
 
-def test_runs_left_running_by_a_dead_server_fail_at_start_up(django_db_setup):
-    run = store.create_run("basics", {"epochs": 10}, session_key="gone")
-    assert store.claim_run(run.pk, worker="old-server")
+def test_runs_left_running_by_a_dead_server_fail_and_queued_ones_stay():
+    running = store.create_run("basics", {"epochs": 10}, session_key="gone")
+    assert store.claim_run(running.pk, worker="old-server")
     paused = store.create_run("basics", {"epochs": 10}, session_key="gone")
     store.claim_run(paused.pk, worker="old-server")
     Run.objects.filter(pk=paused.pk).update(status="paused")
     queued = store.create_run("basics", {"epochs": 10}, session_key="gone")
+    Run.objects.filter(pk=queued.pk).update(status="queued", stop_requested=True)
 
+    assert sorted(store.fail_interrupted_runs("the server restarted")) == [running.pk, paused.pk]
+    for crashed in (running, paused):
+        crashed.refresh_from_db()
+        assert crashed.status == "failed" and crashed.error == "the server restarted"
+        assert store.events_after(crashed.pk, 0)[-1]["data"] == {"status": "failed", "error": "the server restarted"}
+    assert Run.objects.get(pk=queued.pk).status == "queued"
+    store.append_status(queued.pk, "cancelled")
+
+
+def test_a_starting_executor_recovers_interrupted_runs():
+    running = store.create_run("basics", {"epochs": 10}, session_key="gone")
+    store.claim_run(running.pk, worker="old-server")
     fresh = LocalExecutor(slots=1, device="cpu")
     fresh.start()
     try:
-        for crashed in (run, paused):
-            crashed.refresh_from_db()
-            assert crashed.status == "failed"
-            assert "restarted" in crashed.error
-        assert Run.objects.get(pk=queued.pk).status in ("queued", "running", "succeeded")
+        running.refresh_from_db()
+        assert running.status == "failed" and "restarted" in running.error
     finally:
         fresh.shutdown()
 
@@ -102,7 +112,11 @@ def test_pause_resume_and_a_new_learning_rate_reach_the_running_run(executor, al
     run_id = start(alice, LONG)
     wait_for(lambda: status_of(run_id) == "running" and store.last_seq(run_id) >= 3, timeout=60)
     alice.post(f"/api/runs/{run_id}/pause")
-    wait_for(lambda: status_of(run_id) == "paused", timeout=5)
+    def paused_event_stored():
+        return store.events_after(run_id, store.last_seq(run_id) - 1, 1)[0]["data"].get("status") == "paused"
+
+    wait_for(paused_event_stored, timeout=5)
+    assert status_of(run_id) == "paused"
     paused_at = store.last_seq(run_id)
     time.sleep(0.5)
     assert store.last_seq(run_id) == paused_at  # nothing trains while paused
@@ -125,4 +139,5 @@ def test_a_finished_run_continues_from_its_checkpoint(executor, alice):
     wait_for(ended(second), timeout=60)
     assert status_of(second) == "succeeded"
     epochs = [e["data"]["epoch"] for e in store.events_after(second, 0, 100_000) if e["type"] == "metric"]
-    assert min(epochs) > QUICK["epochs"]  # the epoch count goes on from the parent's
+    # The count goes on from the parent's: its first point is where the parent stopped.
+    assert min(epochs) == QUICK["epochs"] and max(epochs) == QUICK["epochs"] + 5

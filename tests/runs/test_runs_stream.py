@@ -11,7 +11,7 @@ from channels.testing import WebsocketCommunicator
 
 from playground.asgi import application
 from playground.runs import store
-from playground.runs.models import group_name
+from playground.runs.models import Run, group_name
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,8 +35,10 @@ async def receive_events(ws: WebsocketCommunicator, until=None, timeout: float =
 
 
 def make_run(events: int = 3):
+    """A run with a few stored events that no executor will pick up."""
     run = store.create_run("basics", {"epochs": 1}, session_key="alice-session")
-    store.append_events(run.pk, [{"seq": s, "type": "log", "step": s, "data": {"message": f"e{s}"}} for s in range(2, events + 1)])
+    Run.objects.filter(pk=run.pk).update(status="succeeded")
+    store.append_events(run.pk, [{"seq": s, "type": "log", "step": s, "data": {"message": f"e{s}"}, "time": 0.0} for s in range(2, events + 1)])
     return run
 
 
@@ -84,7 +86,7 @@ async def test_a_gap_on_the_wire_is_filled_from_the_store():
     ws = socket(run.pk, f"token={run.share_token}")
     assert (await ws.connect())[0]
     assert [e["seq"] for e in json.loads(await ws.receive_from())] == [1, 2, 3]
-    more = [{"seq": s, "type": "log", "step": s, "data": {"message": f"e{s}"}} for s in (4, 5, 6)]
+    more = [{"seq": s, "type": "log", "step": s, "data": {"message": f"e{s}"}, "time": 0.0} for s in (4, 5, 6)]
     await sync_to_async(store.append_events)(run.pk, more)
     # The layer "dropped" 4 and 5: only 6 arrives live, then 5 and 6 again as a duplicate.
     await get_channel_layer().group_send(group_name(run.pk), {"type": "run.events", "events": more[2:]})
