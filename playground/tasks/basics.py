@@ -1,0 +1,224 @@
+"""The Basics page's task: a small MLP on 2-D toy data, in the spirit of the TensorFlow playground.
+
+Run it without the web site:
+
+    from playground.tasks.basics import BasicsTask
+    from playground.tasks.base import RunContext
+    BasicsTask().run(BasicsTask.Config(), RunContext(emit=print))
+
+Events (docs/api.md, "Basics events"): the points once; train/test/grad metrics every
+``emit_every`` epochs; surface, units and weights every ``grid_every`` epochs. Both
+reports also happen at the starting epoch (the untrained network) and the last one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from playground import nets
+from playground.data import toy
+from playground.tasks import checkpoint
+from playground.tasks.base import RunContext, Stopped, Task
+from playground.tasks.basics_config import BasicsConfig
+from playground.tasks.basics_pictures import BasicsPictures
+from playground.tasks.loop import Schedule, Split, SupervisedLoop, cpu_threads, fit, report
+
+ACTIVATION_LAYERS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": None}
+
+
+@dataclass(frozen=True)
+class Head:
+    """What the output layer means for one kind of problem: its loss, its score and its picture."""
+
+    outputs: int
+    target_dtype: torch.dtype
+    loss: Callable[[Tensor, Tensor], Tensor]
+    correct: Callable[[Tensor, Tensor], Tensor] | None
+    to_planes: Callable[[Tensor], Tensor]  # output (N, outputs) -> planes (C, N)
+    value_range: tuple[float, float]
+
+
+def head_for(problem: str, classes: int) -> Head:
+    """Binary: one logit, BCE, surface 2·sigmoid−1. Multiclass: K logits, cross-entropy, K planes. Regression: MSE."""
+    if problem == "regression":
+        return Head(1, torch.float32, lambda out, y: F.mse_loss(out.squeeze(1), y), None, lambda out: out.T, (-1.0, 1.0))
+    if classes == 2:
+        return Head(
+            1,
+            torch.float32,
+            lambda out, y: F.binary_cross_entropy_with_logits(out.squeeze(1), y),
+            lambda out, y: ((out.squeeze(1) > 0) == (y > 0.5)).sum(),
+            lambda out: (2 * torch.sigmoid(out) - 1).T,
+            (-1.0, 1.0),
+        )
+    return Head(
+        classes,
+        torch.int64,
+        F.cross_entropy,
+        lambda out, y: (out.argmax(1) == y).sum(),
+        lambda out: torch.softmax(out, 1).T,
+        (0.0, 1.0),
+    )
+
+
+def output_classes(config: BasicsConfig) -> int:
+    """Classes the output layer must tell apart (0 for regression); custom points decide their own."""
+    if config.problem == "regression":
+        return 0
+    if config.dataset == "custom":
+        return max(2, int(max(point[2] for point in config.points or [[0, 0, 0]])) + 1)
+    return toy.DATASETS[config.dataset].classes
+
+
+def toy_splits(config: BasicsConfig) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The points this configuration trains and tests on, the same every time."""
+    if config.dataset == "custom":
+        xy, labels = toy.custom_points(config.points or [], config.problem)
+    else:
+        xy, labels = toy.make_points(config.dataset, config.n_points, config.noise, config.data_seed)
+    return toy.split(xy, labels, config.train_ratio, config.data_seed)
+
+
+def device_split(points: tuple[np.ndarray, np.ndarray], features: list[str], head: Head, device: torch.device) -> Split:
+    xy, labels = points
+    x = toy.feature_columns(torch.from_numpy(xy).to(device), features)
+    return Split(x, torch.from_numpy(labels).to(device=device, dtype=head.target_dtype))
+
+
+def linear_layers(model: nn.Module) -> list[nn.Linear]:
+    return [m for m in model.modules() if isinstance(m, nn.Linear)]
+
+
+def make_optimizer(config: BasicsConfig, model: nn.Module) -> torch.optim.Optimizer:
+    """SGD or Adam over two groups, weights then the rest, so L2 shrinks weights but not biases."""
+    weights = [linear.weight for linear in linear_layers(model)]
+    weight_ids = {id(w) for w in weights}
+    others = [p for p in model.parameters() if id(p) not in weight_ids]
+    optimizer_class = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}[config.optimizer]
+    optimizer = optimizer_class([{"params": weights}, {"params": others}], lr=config.learning_rate)
+    set_hyperparameters(optimizer, config)
+    return optimizer
+
+
+def set_hyperparameters(optimizer: torch.optim.Optimizer, config: BasicsConfig) -> None:
+    """Learning rate and L2 from the configuration (also after loading a checkpoint's optimiser)."""
+    decay = config.regularization_rate if config.regularization == "l2" else 0.0
+    for index, group in enumerate(optimizer.param_groups):
+        group["lr"] = config.learning_rate
+        group["weight_decay"] = decay if index == 0 else 0.0
+
+
+def l1_penalty(config: BasicsConfig, model: nn.Module) -> Callable[[], Tensor] | None:
+    if config.regularization != "l1" or config.regularization_rate == 0:
+        return None
+    weights = [linear.weight for linear in linear_layers(model)]
+    rate = config.regularization_rate
+    return lambda: rate * sum(w.abs().sum() for w in weights)
+
+
+def build_model(config: BasicsConfig, device: torch.device) -> nn.Module:
+    """The network of net_spec, initialised from ``seed`` without disturbing anyone else's random state."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(config.seed)
+        model = nets.build_net(BasicsTask.net_spec(config))
+    return model.to(device)
+
+
+def resume(directory: Path, config: BasicsConfig, model: nn.Module, optimizer: torch.optim.Optimizer) -> tuple[int, int]:
+    """Load a checkpoint into model and optimiser; return the (epoch, step) it had reached."""
+    state = checkpoint.read_state(directory)
+    saved = BasicsConfig.model_validate(state["config"])
+    if BasicsTask.net_spec(saved) != BasicsTask.net_spec(config):
+        raise ValueError("The checkpoint's network differs from this configuration's; keep features, hidden, activation, problem and the number of classes.")
+    checkpoint.load_model(directory, model)
+    if saved.optimizer == config.optimizer:
+        checkpoint.load_optimizer(directory, optimizer)
+        set_hyperparameters(optimizer, config)
+    return int(state["epoch"]), int(state["step"])
+
+
+class BasicsTask(Task):
+    """Train an MLP on a toy dataset and show its surface, its neurons and its curves."""
+
+    name = "basics"
+    title = "Basics: 2-D classification and regression"
+    Config = BasicsConfig
+
+    @staticmethod
+    def net_spec(config: BasicsConfig) -> dict[str, Any]:
+        """The network specification (see playground.nets) this configuration trains."""
+        layers: list[dict[str, Any]] = []
+        activation = ACTIVATION_LAYERS[config.activation]
+        for width in config.hidden:
+            layers.append({"type": "Linear", "out_features": width})
+            if activation:
+                layers.append({"type": activation})
+        layers.append({"type": "Linear", "out_features": head_for(config.problem, output_classes(config)).outputs})
+        return {"version": 1, "input": {"shape": [len(config.features)]}, "layers": layers}
+
+    @classmethod
+    def preview(cls, config: BasicsConfig | dict[str, Any]) -> dict[str, Any]:
+        """The points a run with this configuration would train and test on."""
+        splits = toy_splits(cls.Config.model_validate(config))
+        return {name: toy.as_rows(*splits[name]) for name in ("train", "test")}
+
+    def run(self, config: BasicsConfig | dict[str, Any], ctx: RunContext) -> None:
+        config = self.Config.model_validate(config)
+        device = torch.device(ctx.device)
+        with cpu_threads(device, 1):
+            self._train(config, ctx, device)
+
+    def _train(self, config: BasicsConfig, ctx: RunContext, device: torch.device) -> None:
+        head = head_for(config.problem, output_classes(config))
+        splits = toy_splits(config)
+        train, test = (device_split(splits[name], config.features, head, device) for name in ("train", "test"))
+        loop = make_loop(config, ctx, head, device, len(train))
+        linears = linear_layers(loop.model)
+        pictures = BasicsPictures(
+            loop.model, linears, config.features, config.activation, head.to_planes, head.value_range, config.grid_size, device
+        )
+
+        ctx.emit("table", {"name": "points", **{n: toy.as_rows(*splits[n]) for n in ("train", "test")}}, loop.step)
+        report(loop, train, test, loop.epoch, ctx.emit)  # the untrained (or resumed) network
+        pictures.emit(loop.epoch, loop.step, ctx.emit)
+
+        def draw(epoch: int, final: bool) -> None:
+            if final or epoch % config.grid_every == 0:
+                pictures.emit(epoch, loop.step, ctx.emit)
+
+        schedule = Schedule(config.epochs, loop.epoch, config.emit_every, config.target_test_loss)
+        try:
+            outcome = fit(loop, train, test, schedule, ctx.emit, grad_weights=[m.weight for m in linears], after_epoch=draw)
+        except Stopped:
+            save(ctx, config, loop)
+            raise
+        if outcome.reached_target is not None:
+            message = (f"Stopped at epoch {outcome.epoch}: the test loss {outcome.reached_target:.4g} "
+                       f"reached the target {config.target_test_loss:g}.")
+            ctx.emit("log", {"level": "info", "message": message}, loop.step)
+        save(ctx, config, loop)
+
+
+def make_loop(config: BasicsConfig, ctx: RunContext, head: Head, device: torch.device, train_size: int) -> SupervisedLoop:
+    """Model, optimiser and loop, continuing from ctx.resume_dir when there is one."""
+    model = build_model(config, device)
+    optimizer = make_optimizer(config, model)
+    epoch, step = resume(ctx.resume_dir, config, model, optimizer) if ctx.resume_dir else (0, 0)
+    return SupervisedLoop(
+        model, optimizer, head.loss,
+        batch_size=min(config.batch_size, train_size), control=ctx.control, correct_fn=head.correct,
+        penalty_fn=l1_penalty(config, model), seed=config.seed, step=step, epoch=epoch,
+    )
+
+
+def save(ctx: RunContext, config: BasicsConfig, loop: SupervisedLoop) -> None:
+    """Checkpoint the loop's model and optimiser with the configuration and progress, if the run keeps one."""
+    if ctx.checkpoint_dir is not None:
+        progress = {"epoch": loop.epoch, "step": loop.step}
+        checkpoint.save_checkpoint(ctx.checkpoint_dir, loop.model, loop.optimizer, config.model_dump(mode="json"), progress)

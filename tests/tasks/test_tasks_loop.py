@@ -1,0 +1,165 @@
+"""The supervised loop: batches sliced on the device, one host read per report, control once per step."""
+import math
+
+import pytest
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from playground.tasks.base import Control, Stopped
+from playground.tasks.loop import (
+    Schedule, Split, SupervisedLoop, autocast_dtype, cpu_threads, fit, metric_events, read_host, report,
+)
+
+
+class CountingControl(Control):
+    def __init__(self, changes_at: dict[int, dict] | None = None, stop_at: int | None = None) -> None:
+        self.checks, self.changes_at, self.stop_at = 0, changes_at or {}, stop_at
+
+    def check(self) -> dict:
+        self.checks += 1
+        if self.checks == self.stop_at:
+            raise Stopped()
+        return self.changes_at.get(self.checks, {})
+
+
+def blobs(n: int = 64, device: str = "cpu") -> Split:
+    """Two separable blobs: class 0 near (-2, 0), class 1 near (2, 0)."""
+    generator = torch.Generator().manual_seed(0)
+    y = torch.arange(n) % 2
+    x = torch.randn(n, 2, generator=generator) * 0.5 + torch.stack([y * 4.0 - 2, torch.zeros(n)], 1)
+    return Split(x.to(device), y.to(device))
+
+
+def make_loop(control: Control | None = None, seed: int = 0, device: str = "cpu", **options) -> SupervisedLoop:
+    torch.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 2)).to(device)
+    optimizer = torch.optim.SGD([{"params": model[0].parameters()}, {"params": model[2].parameters()}], lr=0.1)
+    return SupervisedLoop(
+        model, optimizer, F.cross_entropy, batch_size=10, control=control or Control(),
+        correct_fn=lambda out, y: (out.argmax(1) == y).sum(), seed=seed, **options,
+    )
+
+
+def test_each_epoch_checks_the_control_once_per_batch():
+    control = CountingControl()
+    loop = make_loop(control)
+    loop.train_epoch(blobs(64), epoch=1)
+    assert control.checks == loop.step == 7 and loop.epoch == 1
+
+
+def test_a_learning_rate_change_reaches_every_group():
+    loop = make_loop(CountingControl(changes_at={3: {"lr": 0.5}}))
+    loop.train_epoch(blobs(), epoch=1)
+    assert [group["lr"] for group in loop.optimizer.param_groups] == [0.5, 0.5]
+
+
+def test_the_batch_order_depends_on_seed_and_epoch_only():
+    first, second, other = make_loop(seed=3), make_loop(seed=3), make_loop(seed=3)
+    first.train_epoch(blobs(), epoch=5)
+    second.train_epoch(blobs(), epoch=5)
+    other.train_epoch(blobs(), epoch=6)
+    assert torch.equal(first.model[0].weight, second.model[0].weight)
+    assert not torch.equal(first.model[0].weight, other.model[0].weight)
+
+
+def test_stopped_passes_through_and_the_loop_knows_how_far_it_got():
+    loop = make_loop(CountingControl(stop_at=10))
+    with pytest.raises(Stopped):
+        fit(loop, blobs(), blobs(), Schedule(epochs=3), lambda *args: None)
+    assert (loop.epoch, loop.step) == (1, 9)
+
+
+def test_running_totals_sum_the_training_loss_until_taken():
+    loop = make_loop(running_totals=True)
+    loop.train_epoch(blobs(64), epoch=1)
+    totals = loop.take_running()
+    assert totals.count == 64 and 0 < totals.loss.item() / 64 < 2 and 0 <= totals.correct.item() <= 64
+    assert loop.take_running().count == 0
+
+
+def test_evaluation_in_chunks_equals_one_pass():
+    loop, data = make_loop(), blobs(100)
+    whole, chunked = loop.evaluate(data), loop.evaluate(data, chunk=7)
+    assert whole.count == chunked.count == 100
+    assert whole.loss.item() == pytest.approx(chunked.loss.item(), rel=1e-5)
+    assert whole.correct.item() == chunked.correct.item()
+
+
+def test_fit_reports_on_schedule_and_learns():
+    events = []
+    loop = make_loop()
+    outcome = fit(loop, blobs(), blobs(32), Schedule(epochs=10, emit_every=4), lambda *e: events.append(e),
+                  grad_weights=[loop.model[0].weight, loop.model[2].weight])
+    epochs = [(data["split"], data["epoch"]) for _, data, _ in events]
+    assert epochs == [(s, e) for e in (4, 8, 10) for s in ("train", "test", "grad")]
+    assert outcome.epoch == 10 and outcome.metrics[1]["accuracy"] == 1.0
+    assert [step for _, _, step in events][-1] == 70
+
+
+def test_fit_stops_once_the_test_loss_meets_the_target():
+    outcome = fit(make_loop(), blobs(), blobs(32), Schedule(epochs=50, target_test_loss=0.3), lambda *e: None)
+    assert outcome.epoch < 50 and outcome.reached_target <= 0.3
+
+
+def test_resumed_epochs_are_numbered_on():
+    finals = []
+    fit(make_loop(), blobs(), blobs(), Schedule(epochs=2, start_epoch=7), lambda *e: None,
+        after_epoch=lambda epoch, final: finals.append((epoch, final)))
+    assert finals == [(8, False), (9, True)]
+
+
+def test_a_report_reads_the_device_once(monkeypatch):
+    loop = make_loop()
+    loop.train_epoch(blobs(), epoch=1)
+    reads = []
+    for name in ("tolist", "item"):
+        original = getattr(torch.Tensor, name)
+        monkeypatch.setattr(torch.Tensor, name, lambda self, _o=original, _n=name: reads.append(_n) or _o(self))
+    report(loop, blobs(), blobs(), 1, lambda *e: None, grad_weights=[loop.model[0].weight])
+    assert reads == ["tolist"]
+
+
+def test_training_never_reads_the_device(monkeypatch):
+    loop = make_loop()
+    for name in ("tolist", "item", "cpu", "numpy", "__bool__", "__float__", "__int__"):
+        monkeypatch.setattr(torch.Tensor, name, lambda self, *a, _n=name: pytest.fail(f"{_n} during training"))
+    loop.train_epoch(blobs(), epoch=1)
+
+
+def test_not_finite_values_become_none():
+    totals = make_loop().evaluate(blobs(4))
+    events = metric_events(3, [math.nan, 2.0, math.inf], [("train", totals)], norms=1)
+    assert events == [{"split": "train", "epoch": 3, "loss": None, "accuracy": 0.5}, {"split": "grad", "epoch": 3, "norms": [None]}]
+    assert read_host([torch.tensor(1), torch.tensor([2.5])]) == [1.0, 2.5]
+
+
+def test_mixed_precision_only_on_a_gpu_and_threads_are_restored():
+    assert autocast_dtype(torch.device("cpu"), True) is None
+    before = torch.get_num_threads()
+    with cpu_threads(torch.device("cpu"), 1):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_on_a_gpu_an_epoch_never_waits_for_the_device():
+    loop = make_loop(device="cuda", mixed_precision=True, running_totals=True)
+    data = blobs(640, device="cuda")
+    loop.train_epoch(data, epoch=1)  # warm up: the first calls may synchronise while allocating
+    torch.cuda.set_sync_debug_mode("error")
+    try:
+        loop.train_epoch(data, epoch=2)
+    finally:
+        torch.cuda.set_sync_debug_mode("default")
+    assert loop.amp_dtype in (torch.bfloat16, None)
+
+
+def test_with_running_totals_the_train_metric_sums_the_steps_and_is_absent_before_any():
+    events = []
+    loop = make_loop(running_totals=True)
+    report(loop, blobs(), blobs(), 0, lambda *e: events.append(e[1]))
+    assert [e["split"] for e in events] == ["test"]
+    loop.train_epoch(blobs(64), epoch=1)
+    train, test = report(loop, blobs(), blobs(), 1, lambda *e: None)
+    assert train["split"] == "train" and 0 < train["loss"] < 2 and test["split"] == "test"
