@@ -14,6 +14,9 @@ export default defineConfig({
         basics: "src/basics.ts",
         run: "src/run.ts",
       },
+      output: {
+        manualChunks: (id) => (id.includes("node_modules") ? "vendor" : undefined),
+      },
     },
   },
   test: {

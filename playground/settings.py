@@ -3,7 +3,7 @@
 Everything comes from environment variables. With none set, the site runs on the
 embedded default: SQLite, the in-memory channel layer and local worker processes,
 all files under one data directory. Setting DATABASE_URL, REDIS_URL and
-LAYERLAB_EXECUTOR=celery switches to the scale-out mode (docs/deployment.md).
+a shared media directory move the site towards the scale-out mode (docs/deployment.md).
 """
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -124,9 +124,10 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # Runs: which executor trains them, on how many slots, with which limits.
+# "none" makes a web node that queues runs but trains none (another process trains them).
 LAYERLAB_EXECUTOR = envstr("LAYERLAB_EXECUTOR", "local")
-if LAYERLAB_EXECUTOR not in ("local", "celery", "none"):
-    raise ImproperlyConfigured("LAYERLAB_EXECUTOR must be local, celery or none")
+if LAYERLAB_EXECUTOR not in ("local", "none"):
+    raise ImproperlyConfigured("LAYERLAB_EXECUTOR must be local or none")
 LAYERLAB_SLOTS = envint("LAYERLAB_SLOTS", 2, minimum=1)
 LAYERLAB_DEVICE = envstr("LAYERLAB_DEVICE", "auto")  # auto, cpu, cuda, cuda:1 ...
 LAYERLAB_RUN_TIME_LIMIT = envint("LAYERLAB_RUN_TIME_LIMIT", 30 * 60, minimum=1)
@@ -134,7 +135,6 @@ LAYERLAB_CANCEL_GRACE = float(envstr("LAYERLAB_CANCEL_GRACE", "1.0"))
 LAYERLAB_RUN_QUOTA_ANONYMOUS = envint("LAYERLAB_RUN_QUOTA_ANONYMOUS", 3, minimum=1)
 LAYERLAB_RUN_QUOTA_USER = envint("LAYERLAB_RUN_QUOTA_USER", 8, minimum=1)
 LAYERLAB_MAX_BODY_BYTES = envint("LAYERLAB_MAX_BODY_BYTES", 2 * 1024 * 1024, minimum=1024)
-CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", REDIS_URL)
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

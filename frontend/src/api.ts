@@ -65,13 +65,6 @@ export function csrfToken(cookie: string = typeof document === "undefined" ? "" 
   return "";
 }
 
-/** Keeps the problems whose path starts with `prefix.` and strips that prefix from them. */
-export function problemsUnder(problems: ApiProblem[], prefix: string): ApiProblem[] {
-  return problems
-    .filter((p) => p.path === prefix || p.path.startsWith(`${prefix}.`))
-    .map((p) => ({ path: p.path === prefix ? "" : p.path.slice(prefix.length + 1), message: p.message }));
-}
-
 /** Sends one JSON request under /api/ and answers the parsed body, or throws an ApiError. */
 export async function apiRequest<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };

@@ -3,14 +3,14 @@
 /** Attributes accepted by `h`: strings and numbers become attributes, functions become listeners. */
 export type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
 
-/** A child accepted by `h`: nodes, text, or nothing. */
-export type Child = Node | string | number | null | undefined | false;
+/** A child accepted by `h`: nodes, text, nothing, or (nested) lists of those. */
+export type Child = Node | string | number | null | undefined | false | Child[];
 
 /** Creates an element with attributes, `on*` listeners and children. */
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attrs: Attrs = {},
-  ...children: (Child | Child[])[]
+  ...children: Child[]
 ): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -28,8 +28,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 }
 
 /** Appends children (nested arrays allowed) to a parent element. */
-export function append(parent: Element, children: (Child | Child[])[]): void {
-  for (const child of children.flat()) {
+export function append(parent: Element, children: Child[]): void {
+  for (const child of children.flat(Infinity as 1) as Child[]) {
     if (child === null || child === undefined || child === false) continue;
     parent.append(child instanceof Node ? child : String(child));
   }
@@ -64,21 +64,9 @@ export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: numb
   };
 }
 
-/** Returns a function that runs `fn` at most once per animation frame. */
-export function perFrame(fn: () => void): () => void {
-  let queued = false;
-  return () => {
-    if (queued) return;
-    queued = true;
-    requestAnimationFrame(() => {
-      queued = false;
-      fn();
-    });
-  };
-}
+let nextId = 0;
 
 /** A page-unique id for linking labels, descriptions and controls. */
-let nextId = 0;
 export function uniqueId(prefix: string): string {
   nextId += 1;
   return `${prefix}-${nextId}`;

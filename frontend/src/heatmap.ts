@@ -2,6 +2,8 @@
 import { classShade, css, CLASS_COLORS, diverging, type Rgb } from "./colors";
 import type { Point } from "./events";
 
+const DISCRETE_FACTOR = 6;
+
 /** Decodes base64 text into bytes. */
 export function decodeBase64(text: string): Uint8Array {
   const binary = atob(text);
@@ -25,8 +27,31 @@ export function decodePlanes(values: string, width: number, height: number, chan
   return planes;
 }
 
+/** Enlarges a W×H plane `factor` times by bilinear interpolation between cell centres. */
+export function upsample(plane: Float32Array, width: number, height: number, factor: number): Float32Array {
+  const outWidth = width * factor;
+  const outHeight = height * factor;
+  const out = new Float32Array(outWidth * outHeight);
+  for (let y = 0; y < outHeight; y++) {
+    const sy = Math.min(height - 1, Math.max(0, (y + 0.5) / factor - 0.5));
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(height - 1, y0 + 1);
+    const fy = sy - y0;
+    for (let x = 0; x < outWidth; x++) {
+      const sx = Math.min(width - 1, Math.max(0, (x + 0.5) / factor - 0.5));
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(width - 1, x0 + 1);
+      const fx = sx - x0;
+      const top = plane[y0 * width + x0] * (1 - fx) + plane[y0 * width + x1] * fx;
+      const bottom = plane[y1 * width + x0] * (1 - fx) + plane[y1 * width + x1] * fx;
+      out[y * outWidth + x] = top * (1 - fy) + bottom * fy;
+    }
+  }
+  return out;
+}
+
 /** Colours decoded planes as RGBA pixels: diverging for one plane, class colours for several. */
-export function planesToRgba(planes: Float32Array[], discretize: boolean, range = 1): Uint8ClampedArray {
+export function planesToRgba(planes: Float32Array[], discretize: boolean, range = 1): Uint8ClampedArray<ArrayBuffer> {
   const size = planes[0]?.length ?? 0;
   const pixels = new Uint8ClampedArray(size * 4);
   for (let i = 0; i < size; i++) {
@@ -40,6 +65,16 @@ export function planesToRgba(planes: Float32Array[], discretize: boolean, range 
       rgb = classShade(best, discretize ? 1 : Math.max(0, (planes[best][i] * planes.length - 1) / (planes.length - 1)));
     }
     pixels.set([rgb[0], rgb[1], rgb[2], 255], i * 4);
+  }
+  return pixels;
+}
+
+/** Colours one class's probability plane: white where unlikely, the class colour where likely. */
+export function classPlaneRgba(plane: Float32Array, classIndex: number): Uint8ClampedArray<ArrayBuffer> {
+  const pixels = new Uint8ClampedArray(plane.length * 4);
+  for (let i = 0; i < plane.length; i++) {
+    const [r, g, b] = classShade(classIndex, plane[i]);
+    pixels.set([r, g, b, 255], i * 4);
   }
   return pixels;
 }
@@ -69,8 +104,10 @@ export class Heatmap {
   private showTest = false;
   private discretize = false;
   private frame = 0;
-  /** Counts redraws, so tests can see the surface change. */
+  /** Counts redraws, so tests can see the picture change. */
   draws = 0;
+  /** Counts the surfaces received. */
+  surfaces = 0;
 
   constructor(canvas: HTMLCanvasElement) {
     this.canvas = canvas;
@@ -82,6 +119,8 @@ export class Heatmap {
     this.planeSize = [width, height];
     if (extent) this.extent = extent;
     this.image = null;
+    if (planes) this.surfaces += 1;
+    this.canvas.dataset.surfaces = String(this.surfaces);
     this.schedule();
   }
 
@@ -123,13 +162,17 @@ export class Heatmap {
 
   private surfaceImage(): HTMLCanvasElement | null {
     if (this.image || !this.planes) return this.image;
-    const [width, height] = this.planeSize;
+    const [gridWidth, gridHeight] = this.planeSize;
+    // Hard classes are drawn from an enlarged, interpolated surface so the boundary is smooth, not stepped.
+    const factor = this.discretize ? DISCRETE_FACTOR : 1;
+    const planes = factor === 1 ? this.planes : this.planes.map((plane) => upsample(plane, gridWidth, gridHeight, factor));
+    const [width, height] = [gridWidth * factor, gridHeight * factor];
     const image = document.createElement("canvas");
     image.width = width;
     image.height = height;
     const context = image.getContext("2d");
     if (!context) return null;
-    context.putImageData(new ImageData(planesToRgba(this.planes, this.discretize) as ImageDataArray, width, height), 0, 0);
+    context.putImageData(new ImageData(planesToRgba(planes, this.discretize), width, height), 0, 0);
     this.image = image;
     return image;
   }
@@ -142,7 +185,7 @@ export class Heatmap {
     context.clearRect(0, 0, width, height);
     const image = this.surfaceImage();
     if (image) {
-      context.imageSmoothingEnabled = !this.discretize;
+      context.imageSmoothingEnabled = true;
       context.drawImage(image, 0, 0, width, height);
     } else {
       context.fillStyle = "#f6f6f4";

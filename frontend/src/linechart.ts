@@ -2,6 +2,13 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
+/** Labels a log10 axis tick: whole powers as "0.01", "1", "100" or "1e-5", others left blank. */
+export function powerOfTen(exponent: number): string {
+  if (!Number.isInteger(exponent)) return "";
+  if (exponent >= -3 && exponent <= 3) return String(Number((10 ** exponent).toFixed(3)));
+  return `1e${exponent}`;
+}
+
 /** One line of a chart. */
 export interface SeriesDef {
   label: string;
@@ -17,7 +24,10 @@ export interface LineChartOptions {
   xLabel?: string;
   yLabel?: string;
   height?: number;
+  /** Plots log10 of the values (positive values only), with the axis labelled in powers of ten. */
   logScale?: boolean;
+  /** Shows uPlot's legend under the chart (for series the page does not name itself). */
+  legend?: boolean;
 }
 
 /** Rows of a chart held as columns: x values, and one column per series (null where missing). */
@@ -75,12 +85,20 @@ export class LineChart {
       {
         width,
         height: options.height ?? 160,
-        legend: { show: options.series.length > 1, live: false },
+        legend: { show: options.legend ?? false, live: false },
         cursor: { show: true, drag: { x: false, y: false } },
-        scales: { x: { time: false }, y: options.logScale ? { distr: 3 } : { auto: true } },
+        scales: { x: { time: false }, y: { auto: true } },
         axes: [
           { label: options.xLabel, labelSize: options.xLabel ? 18 : 0, size: 30, stroke: "#5b6470", grid: { stroke: "#eceef0" }, ticks: { show: false } },
-          { label: options.yLabel, labelSize: options.yLabel ? 18 : 0, size: 46, stroke: "#5b6470", grid: { stroke: "#eceef0" }, ticks: { show: false } },
+          {
+            label: options.yLabel,
+            labelSize: options.yLabel ? 18 : 0,
+            size: 46,
+            stroke: "#5b6470",
+            grid: { stroke: "#eceef0" },
+            ticks: { show: false },
+            values: options.logScale ? (_plot: uPlot, splits: number[]) => splits.map(powerOfTen) : undefined,
+          },
         ],
         series: [
           { label: options.xLabel ?? "x" },
@@ -95,7 +113,7 @@ export class LineChart {
 
   /** Sets one series' value at x and schedules a redraw. */
   put(x: number, index: number, value: number | null): void {
-    this.table.put(x, index, this.logScale && value !== null && value <= 0 ? null : value);
+    this.table.put(x, index, this.logScale ? (value !== null && value > 0 ? Math.log10(value) : null) : value);
     this.schedule();
   }
 
@@ -103,6 +121,12 @@ export class LineChart {
   clear(): void {
     this.table.clear();
     this.schedule();
+  }
+
+  /** Removes the chart from the page. */
+  destroy(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.plot.destroy();
   }
 
   /** How many x values the chart holds. */
@@ -115,6 +139,7 @@ export class LineChart {
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       this.plot.setData([this.table.xs, ...this.table.columns] as uPlot.AlignedData);
+      this.container.dataset.points = String(this.table.xs.length);
     });
   }
 

@@ -3,7 +3,7 @@
 /** One argument of a layer type. */
 export interface ArgSpec {
   name: string;
-  /** "int", "float", "bool", "choice", "ints" (an int or a tuple), "layers", "branches" or another type name. */
+  /** "int", "float", "bool", "choice", "ints" (an int or a pair, or a word from `choices`), "layers", "branches". */
   type: string;
   default?: unknown;
   min?: number;
@@ -35,11 +35,12 @@ const TYPE_ALIASES: Record<string, string> = {
 function readArg(name: string, raw: Loose): ArgSpec {
   let type = String(raw.type ?? raw.kind ?? "float").toLowerCase();
   type = TYPE_ALIASES[type] ?? type;
-  if (/int.*(tuple|list|pair)|tuple|pair/.test(type)) type = "ints";
-  if (name === "layers") type = "layers";
-  if (name === "branches") type = "branches";
-  const choices = raw.choices ?? raw.enum;
-  if (Array.isArray(choices) && type !== "layers" && type !== "branches") type = "choice";
+  if (/pair|tuple/.test(type)) type = "ints";
+  if (name === "layers" || name === "branches") type = name;
+  const rawChoices = raw.choices ?? raw.enum;
+  const choices = Array.isArray(rawChoices) ? rawChoices : undefined;
+  if (choices && type === "int") type = "ints";
+  else if (choices && !["ints", "float", "layers", "branches"].includes(type)) type = "choice";
   const min = raw.min ?? raw.minimum ?? raw.ge;
   const max = raw.max ?? raw.maximum ?? raw.le;
   const spec: ArgSpec = {
@@ -48,10 +49,10 @@ function readArg(name: string, raw: Loose): ArgSpec {
     required: Boolean(raw.required ?? (!("default" in raw) && type !== "layers" && type !== "branches")),
     description: String(raw.description ?? raw.help ?? ""),
   };
-  if ("default" in raw) spec.default = raw.default;
+  if (raw.default !== undefined && raw.default !== null) spec.default = raw.default;
   if (typeof min === "number") spec.min = min;
   if (typeof max === "number") spec.max = max;
-  if (Array.isArray(choices)) spec.choices = choices;
+  if (choices) spec.choices = choices;
   return spec;
 }
 
@@ -88,14 +89,15 @@ export function findType(palette: LayerTypeSpec[], name: string): LayerTypeSpec 
   return palette.find((t) => t.type === name) ?? palette.find((t) => t.type.toLowerCase() === wanted);
 }
 
-/** A new layer of a type with its required arguments at their defaults or lower bounds. */
+/** A new layer of a type: its required arguments at their defaults or lower bounds, the rest left to their defaults. */
 export function newLayer(spec: LayerTypeSpec): { type: string; [argument: string]: unknown } {
   const layer: { type: string; [argument: string]: unknown } = { type: spec.type };
   for (const arg of spec.args) {
     if (arg.type === "layers") layer.layers = [];
-    else if (arg.type === "branches") layer.branches = [[], []];
-    else if (arg.default !== undefined && arg.default !== null) layer[arg.name] = arg.default;
-    else if (arg.required) layer[arg.name] = arg.type === "choice" ? arg.choices?.[0] : arg.type === "bool" ? false : Math.max(1, arg.min ?? 1);
+    else if (arg.type === "branches") layer.branches = Array.from({ length: Math.max(2, arg.min ?? 2) }, () => []);
+    else if (arg.required) {
+      layer[arg.name] = arg.default ?? (arg.type === "choice" ? arg.choices?.[0] : arg.type === "bool" ? false : Math.max(1, arg.min ?? 1));
+    }
   }
   return layer;
 }

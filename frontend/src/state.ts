@@ -70,7 +70,7 @@ export function readValue(type: PropType, text: string): StateValue | undefined 
       return numbers.every(Number.isFinite) ? numbers : undefined;
     }
     case "points": {
-      if (text === "") return [];
+      if (text === "") return null;
       const points = text.split(";").map((p) => p.split(":").map(Number));
       return points.every((p) => p.length === 3 && p.every(Number.isFinite)) ? points : undefined;
     }

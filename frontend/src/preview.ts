@@ -1,0 +1,36 @@
+/** Asks the server which points a configuration trains on, fitting the problem type to the dataset. */
+import { ApiError, apiPost } from "./api";
+import type { Point } from "./events";
+
+/** The answer of `POST /api/tasks/basics/preview`. */
+export interface Preview {
+  train: Point[];
+  test: Point[];
+}
+
+/** A preview and the configuration it was made with. */
+export interface FittedPreview extends Preview {
+  config: Record<string, unknown>;
+}
+
+/**
+ * Previews `config`; when the server says the problem type does not suit the dataset, tries the
+ * other problem types from `problems` (the schema's choices) and answers the one that fits.
+ */
+export async function previewFitted(task: string, config: Record<string, unknown>, problems: unknown[]): Promise<FittedPreview> {
+  try {
+    return { ...(await apiPost<Preview>(`tasks/${task}/preview`, { config })), config };
+  } catch (error) {
+    const aboutProblem = error instanceof ApiError && error.errors.some((e) => e.path === "config.problem");
+    if (!aboutProblem) throw error;
+    for (const problem of problems.filter((p) => p !== config.problem)) {
+      const other = { ...config, problem };
+      try {
+        return { ...(await apiPost<Preview>(`tasks/${task}/preview`, { config: other })), config: other };
+      } catch {
+        continue;
+      }
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { formatShape, mlpSpec, ownerPath, stackPath } from "../src/netspec";
+import { clickedPoint, parsePointsCsv, pointsToCsv } from "../src/points";
+import { featureText } from "../src/fields";
+import { labelKindOf, statusLine } from "../src/runview";
+
+describe("network specification helpers", () => {
+  it("writes the Basics MLP as torch.nn layers", () => {
+    expect(mlpSpec(2, [4, 2], "Tanh", 1)).toEqual({
+      version: 1,
+      input: { shape: [2] },
+      layers: [
+        { type: "Linear", out_features: 4 },
+        { type: "Tanh" },
+        { type: "Linear", out_features: 2 },
+        { type: "Tanh" },
+        { type: "Linear", out_features: 1 },
+      ],
+    });
+    expect(mlpSpec(3, [], null, 3).layers).toEqual([{ type: "Linear", out_features: 3 }]);
+  });
+
+  it("finds the layer an error path points into", () => {
+    const paths = new Set(["0", "1", "5", "5.layers.0", "5.layers.1", "6.branches.0.2", "input"]);
+    expect(ownerPath("1", paths)).toBe("1");
+    expect(ownerPath("5.layers.1.out_features", paths)).toBe("5.layers.1");
+    expect(ownerPath("net.layers.6.branches.0.2", paths)).toBe("6.branches.0.2");
+    expect(ownerPath("config.net.layers.0", paths)).toBe("0");
+    expect(ownerPath("input.shape", paths)).toBe("input");
+    expect(ownerPath("9", paths)).toBeNull();
+    expect(stackPath("net.input")).toBe("input");
+  });
+
+  it("formats shapes", () => {
+    expect(formatShape([16, 5, 5])).toBe("16 × 5 × 5");
+    expect(formatShape([])).toBe("–");
+  });
+});
+
+describe("custom points", () => {
+  it("reads CSV with or without a header and names bad lines", () => {
+    const { points, problems } = parsePointsCsv("x1,x2,label\n1,2,0\n\n-3.5, 4 ,1\nfoo,1,1\n1,2\n");
+    expect(points).toEqual([[1, 2, 0], [-3.5, 4, 1]]);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/line 5/);
+  });
+
+  it("writes CSV that reads back", () => {
+    const points: [number, number, number][] = [[1, 2, 0], [0.5, -1, 1]];
+    expect(parsePointsCsv(pointsToCsv(points)).points).toEqual(points);
+  });
+
+  it("keeps clicked points inside the plane", () => {
+    expect(clickedPoint(7.123, -2.3456, 1)).toEqual([6, -2.35, 1]);
+  });
+});
+
+describe("page text", () => {
+  it("names features as people write them", () => {
+    expect(["x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"].map(featureText)).toEqual(["x₁", "x₂", "x₁²", "x₂²", "x₁x₂", "sin(x₁)", "sin(x₂)"]);
+  });
+
+  it("tells binary, multiclass and regression labels apart", () => {
+    expect(labelKindOf([[0, 0, 0], [1, 1, 1]])).toBe("binary");
+    expect(labelKindOf([[0, 0, 0], [1, 1, 2]])).toBe("classes");
+    expect(labelKindOf([[0, 0, 0.5]])).toBe("regression");
+    expect(labelKindOf([[0, 0, 1]], "regression")).toBe("regression");
+  });
+
+  it("writes the status line", () => {
+    const line = statusLine({ epoch: 12, step: 480, trainLoss: 0.3121, testLoss: 0.298, trainAccuracy: 0.9, testAccuracy: 0.94, status: "running", error: "" });
+    expect(line).toBe("Epoch 12 · step 480 · train loss 0.312 · test loss 0.298 · test accuracy 94%");
+    expect(statusLine({ epoch: 3, step: null, trainLoss: null, testLoss: null, trainAccuracy: null, testAccuracy: null, status: "failed", error: "out of memory" })).toBe("Failed: out of memory · Epoch 3");
+  });
+});
+
+describe("log axis labels", () => {
+  it("writes whole powers of ten and leaves the rest blank", async () => {
+    const { powerOfTen } = await import("../src/linechart");
+    expect([-5, -2, 0, 2, 4, 0.5].map(powerOfTen)).toEqual(["1e-5", "0.01", "1", "100", "1e4", ""]);
+  });
+});

@@ -1,0 +1,86 @@
+"""The studio's pages render, set the CSRF cookie, and load the built front end through Vite's manifest."""
+import json
+
+import pytest
+
+from playground.studio import manifest
+
+
+@pytest.fixture
+def built(tmp_path, monkeypatch):
+    """A fake build: a manifest with a shared chunk that carries the CSS."""
+    path = tmp_path / ".vite" / "manifest.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps({
+        "_shared-1.js": {"file": "assets/shared-1.js", "css": ["assets/shared-1.css"]},
+        "src/home.ts": {"file": "assets/home-1.js", "isEntry": True, "imports": ["_shared-1.js"]},
+        "src/basics.ts": {"file": "assets/basics-1.js", "isEntry": True, "imports": ["_shared-1.js"], "css": ["assets/basics-1.css"]},
+        "src/run.ts": {"file": "assets/run-1.js", "isEntry": True, "imports": ["_shared-1.js"]},
+    }))
+    monkeypatch.setattr(manifest, "manifest_path", lambda: path)
+    return path
+
+
+@pytest.fixture
+def not_built(tmp_path, monkeypatch):
+    monkeypatch.setattr(manifest, "manifest_path", lambda: tmp_path / "missing.json")
+
+
+def test_home_shows_the_four_pages_with_only_basics_linked(client, built):
+    html = client.get("/").content.decode()
+    for title in ("Basics", "CNN", "Text", "Style"):
+        assert f"<h2>{title}" in html
+    assert html.count("coming soon") == 3
+    assert 'href="/basics"' in html
+    for missing in ("/cnn", "/text", "/style"):
+        assert f'href="{missing}"' not in html
+
+
+def test_top_bar_marks_the_current_page(client, built):
+    html = client.get("/basics").content.decode()
+    assert '<a href="/basics" aria-current="page">Basics</a>' in html
+    assert 'aria-disabled="true"' in html
+
+
+def test_pages_set_the_csrf_cookie(client, built):
+    for url in ("/", "/basics", "/runs/7"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "csrftoken" in response.cookies
+
+
+def test_basics_loads_its_entry_with_the_css_and_preloads_of_its_imports(client, built):
+    html = client.get("/basics").content.decode()
+    assert '<script type="module" src="/static/build/assets/basics-1.js"></script>' in html
+    assert '<link rel="stylesheet" href="/static/build/assets/basics-1.css">' in html
+    assert '<link rel="stylesheet" href="/static/build/assets/shared-1.css">' in html
+    assert '<link rel="modulepreload" href="/static/build/assets/shared-1.js">' in html
+
+
+def test_run_page_names_its_run(client, built):
+    html = client.get("/runs/42").content.decode()
+    assert 'data-run-id="42"' in html
+    assert '<script type="module" src="/static/build/assets/run-1.js"></script>' in html
+
+
+def test_pages_render_and_say_so_when_the_front_end_is_not_built(client, not_built):
+    for url in ("/", "/basics", "/runs/1"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "The front end is not built" in response.content.decode()
+
+
+def test_manifest_is_read_again_when_the_build_changes(built):
+    assert manifest.entry_assets("home").script == "build/assets/home-1.js"
+    data = json.loads(built.read_text())
+    data["src/home.ts"]["file"] = "assets/home-2.js"
+    built.write_text(json.dumps(data))
+    import os
+
+    stat = built.stat()
+    os.utime(built, (stat.st_atime, stat.st_mtime + 5))
+    assert manifest.entry_assets("home").script == "build/assets/home-2.js"
+
+
+def test_an_unknown_entry_is_not_built(built):
+    assert manifest.entry_assets("nowhere") is None
