@@ -16,6 +16,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from playground.limits import BodySizeLimit  # noqa: E402
 from playground.runs.executor import get_executor  # noqa: E402
@@ -38,7 +39,8 @@ class AttachLoop:
 application = AttachLoop(
     ProtocolTypeRouter(
         {
-            "http": BodySizeLimit(django_app, settings.LAYERLAB_MAX_BODY_BYTES),
+            # The embedded default has no proxy in front, so Daphne serves /static/ itself.
+            "http": BodySizeLimit(ASGIStaticFilesHandler(django_app), settings.LAYERLAB_MAX_BODY_BYTES),
             "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
         }
     )

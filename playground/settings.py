@@ -121,7 +121,8 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # A watcher that falls behind by more messages than this loses them (the store fills the gap).
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}}
 
 # Runs: which executor trains them, on how many slots, with which limits.
 # "none" makes a web node that queues runs but trains none (another process trains them).

@@ -1,21 +1,9 @@
 """Fixtures shared by the whole suite: a running local executor, visitors, and waiting."""
 from __future__ import annotations
 
-import time
-
 import pytest
 
-
-def wait_for(predicate, timeout: float = 30.0, interval: float = 0.05):
-    """Poll until predicate() is truthy; return its value or fail with what it last saw."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {predicate.__name__}")
-        time.sleep(interval)
+from waiting import wait_for
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +36,9 @@ def bob():
     from django.test import Client
 
     return Client()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: Playwright's sync API keeps an event loop running in this thread
+    for the rest of the session, which async tests after it could not start theirs beside."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

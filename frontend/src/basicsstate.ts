@@ -17,23 +17,21 @@ export const DATA_FIELDS = ["dataset", "problem", "points", "n_points", "noise",
 /** Fields that may change without ending the current run. */
 export const LIVE_FIELDS = ["learning_rate", "epochs", "target_test_loss", ...UI_PROPS.map((p) => p.name)];
 
-/** A task's description from `GET /api/tasks`; `datasets`, when given, says each dataset's problem type. */
+/** A task's description from `GET /api/tasks`; its catalogue says each dataset's problem type. */
 export interface TaskInfo {
   name: string;
   title: string;
   default_config: Record<string, unknown>;
   schema: SchemaNode;
-  datasets?: Record<string, { problem?: string | null }>;
+  catalogue?: {
+    datasets?: Record<string, { problem?: string | null; classes?: number; description?: string }>;
+    features?: Record<string, { label: string; description?: string }>;
+  };
 }
-
-/** Problem types of the datasets that are not classification, used while the API does not list them. */
-const KNOWN_PROBLEMS: Record<string, string | null> = { plane: "regression", custom: null };
 
 /** The problem type a dataset implies (null when the visitor chooses, as for custom points). */
 export function datasetProblem(task: TaskInfo, dataset: string): string | null {
-  const listed = task.datasets?.[dataset];
-  if (listed) return listed.problem ?? null;
-  return dataset in KNOWN_PROBLEMS ? KNOWN_PROBLEMS[dataset] : "classification";
+  return task.catalogue?.datasets?.[dataset]?.problem ?? null;
 }
 
 /** The state of the page, its PROPS table and the schema's fields. */

@@ -72,7 +72,13 @@ def csrf_token(request):
 @api.get("/tasks", summary="The kinds of training a run can do, with their default configuration and its JSON Schema")
 def list_tasks(request):
     return [
-        {"name": task.name, "title": task.title, "default_config": task.default_config(), "schema": task.schema()}
+        {
+            "name": task.name,
+            "title": task.title,
+            "default_config": task.default_config(),
+            "schema": task.schema(),
+            "catalogue": task.catalogue(),
+        }
         for task in TASKS.values()
     ]
 

@@ -7,6 +7,7 @@ event exactly once, in order, however often it reconnects.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 from urllib.parse import parse_qs
 
@@ -14,9 +15,12 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from playground.runs import access, store
-from playground.runs.models import Run, group_name
+from playground.runs.models import TERMINAL, Run, group_name
 
 PAGE = 1000
+# With no live message for this long, a watcher of an unfinished run looks in the store: the
+# layer may have dropped the run's last messages, after which no later batch reveals the gap.
+QUIET_SECONDS = 1.0
 
 
 @database_sync_to_async
@@ -49,17 +53,35 @@ class RunConsumer(AsyncWebsocketConsumer):
             await self.close(code=4404)
             return
         self.group = group_name(self.run_id)
+        self.ended = run.status in TERMINAL
+        self.last_live = asyncio.get_running_loop().time()
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.send_stored()
+        if not self.ended:
+            self.watchdog = asyncio.create_task(self.look_in_store_when_quiet())
 
     async def disconnect(self, code):
+        if hasattr(self, "watchdog"):
+            self.watchdog.cancel()
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def look_in_store_when_quiet(self) -> None:
+        loop = asyncio.get_running_loop()
+        while not self.ended:
+            await asyncio.sleep(QUIET_SECONDS)
+            if loop.time() - self.last_live >= QUIET_SECONDS:
+                # Hand the read to the consumer's own queue so it never interleaves with a live batch.
+                await self.channel_layer.send(self.channel_name, {"type": "run.catch_up"})
+
+    async def run_catch_up(self, message):
+        await self.send_stored()
 
     async def receive(self, text_data=None, bytes_data=None):
         pass  # watchers only listen; controls go through the HTTP API
 
     async def run_events(self, message):
+        self.last_live = asyncio.get_running_loop().time()
         events = message["events"]
         if not events or events[-1]["seq"] <= self.sent:
             return
@@ -82,5 +104,8 @@ class RunConsumer(AsyncWebsocketConsumer):
 
     async def send_events(self, events: list[dict]) -> None:
         self.sent = events[-1]["seq"]
+        last = events[-1]
+        if last["type"] == "status" and last["data"].get("status") in TERMINAL:
+            self.ended = True
         payload = events[0] if len(events) == 1 else events
         await self.send(text_data=json.dumps(payload))

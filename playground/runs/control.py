@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 class RunControl(Control):
-    def __init__(self, run_id: int, emit: Emitter, poll_interval: float = 0.1):
+    def __init__(self, run_id: int, emit: Emitter, poll_interval: float = 0.25):
         self.run_id = run_id
         self.emit = emit
         self.poll_interval = poll_interval

@@ -13,6 +13,9 @@ from typing import Any
 def spare_main(conn, slot: int, device: str, threads: int, overrides: dict[str, Any]) -> None:
     # Its own process group, so that a cancel can kill it together with anything it started.
     os.setpgrp()
+    # Training yields to the web process: pages, sockets and the event relay stay quick when
+    # every core trains.
+    os.nice(10)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
     import django
     from django.conf import settings
@@ -34,6 +37,7 @@ def spare_main(conn, slot: int, device: str, threads: int, overrides: dict[str, 
     if chosen.startswith("cuda"):
         torch.cuda.set_device(torch.device(chosen))
         torch.zeros(1, device=chosen)  # create the CUDA context now, not on the run's first step
+    warm_up(torch, chosen)
     conn.send(("ready", os.getpid()))
     try:
         run_id = conn.recv()
@@ -46,3 +50,11 @@ def spare_main(conn, slot: int, device: str, threads: int, overrides: dict[str, 
         conn.send(("events", run_id, events))
 
     runner.execute_run(run_id, publish, chosen)
+
+
+def warm_up(torch, device: str) -> None:
+    """Take one optimiser step now: the first one imports torch's compiler stack (about a second)."""
+    layer = torch.nn.Linear(2, 1, device=device)
+    optimizer = torch.optim.Adam(layer.parameters())
+    layer(torch.zeros(1, 2, device=device)).sum().backward()
+    optimizer.step()

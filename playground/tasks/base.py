@@ -67,6 +67,11 @@ class Task:
     def schema(cls) -> dict[str, Any]:
         return cls.Config.model_json_schema()
 
+    @staticmethod
+    def catalogue() -> dict[str, Any]:
+        """Named choices a page offers (datasets, features...), with words for each."""
+        return {}
+
     @classmethod
     def default_config(cls) -> dict[str, Any]:
         return cls.Config().model_dump(mode="json")

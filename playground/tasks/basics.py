@@ -162,6 +162,17 @@ class BasicsTask(Task):
         layers.append({"type": "Linear", "out_features": head_for(config.problem, output_classes(config)).outputs})
         return {"version": 1, "input": {"shape": [len(config.features)]}, "layers": layers}
 
+    @staticmethod
+    def catalogue() -> dict[str, Any]:
+        """The datasets and input features, with their words, for the page's controls."""
+        return {
+            "datasets": {
+                name: {"problem": d.problem, "classes": d.classes, "description": d.description}
+                for name, d in toy.DATASETS.items()
+            },
+            "features": {name: {"label": f.label, "description": f.description} for name, f in toy.FEATURES.items()},
+        }
+
     @classmethod
     def preview(cls, config: BasicsConfig | dict[str, Any]) -> dict[str, Any]:
         """The points a run with this configuration would train and test on."""

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import wait_for
+from waiting import wait_for
 from playground.runs import store
 from playground.runs.local import LocalExecutor
 from playground.runs.models import Run

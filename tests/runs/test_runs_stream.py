@@ -131,3 +131,18 @@ async def test_the_owner_watches_through_their_session(alice):
     first = first[0] if isinstance(first, list) else first
     assert first["data"] == {"status": "queued"}
     await ws.disconnect()
+
+
+async def test_events_the_layer_dropped_at_the_end_of_a_run_still_arrive():
+    run = await sync_to_async(make_run)(3)
+    await sync_to_async(Run.objects.filter(pk=run.pk).update)(status="running")
+    ws = socket(run.pk, f"token={run.share_token}")
+    assert (await ws.connect())[0]
+    assert len(json.loads(await ws.receive_from())) == 3
+    # The last events are stored but never reach the layer: no later batch reveals the gap.
+    final = [{"seq": 4, "type": "log", "step": 4, "data": {"message": "last"}, "time": 0.0},
+             {"seq": 5, "type": "status", "step": None, "data": {"status": "succeeded"}, "time": 0.0}]
+    await sync_to_async(store.append_events)(run.pk, final)
+    got = json.loads(await ws.receive_from(timeout=5))
+    assert [e["seq"] for e in got] == [4, 5]
+    await ws.disconnect()

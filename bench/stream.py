@@ -1,0 +1,209 @@
+"""How fast, and how completely, live events reach many watchers: 10 runs, 200 WebSocket clients.
+
+Run from the repository root:
+
+    .venv/bin/python bench/stream.py                       # 1 to 3 minutes on a 2-core CPU
+    .venv/bin/python bench/stream.py --runs 20 --clients-per-run 20 --epochs 1500 --timeout 600
+
+It starts the embedded site (bench/site.py) with one slot per run and a high
+anonymous quota, waits for its spare training processes to warm, queues the runs
+through ``POST /api/runs`` (Basics, every epoch reported, small pictures), then
+opens the clients at once, all in this one asyncio process, each on
+``/ws/runs/ID/?after=0&token=SHARE_TOKEN`` with the site's ``Origin``, and reads
+until the run's final status (or until 10 s after the server says every run has
+ended, or --timeout). A client whose connection fails or closes early connects
+again with ``after=`` the last sequence number it has, as the page does.
+
+Figures:
+- latency of each live event (emitted after its client's connection opened): the
+  client's clock on receipt minus the event's ``time``; p50, p90, p99 and max;
+- events/s delivered to all clients together, and messages/s (a message is one
+  event or a batch);
+- per client, the stored events (``GET /api/runs/ID/events``) it did not get, and
+  what it got twice or out of order; all must be 0 (a client that could not
+  connect, or never got its run's final status, lost the rest);
+- the connections: handshake times, and how many failed or closed early, and why;
+- where the CPU went: the training processes, daphne, this client process, and how
+  late this process's event loop ran (a late client inflates the latencies).
+It reports; it does not fail. The site is stopped at the end, also on error.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import sys
+import time
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from websockets.asyncio.client import connect  # noqa: E402
+
+from bench.site import FINAL, Site, is_final  # noqa: E402
+
+TARGET_P99 = 0.100  # seconds
+
+
+@dataclass
+class Client:
+    """What one WebSocket client saw, over all its connections."""
+
+    run: dict[str, Any]
+    connected: float = 0.0  # when its current connection opened; 0 before the first
+    handshakes: list[float] = field(default_factory=list)  # seconds each successful one took
+    failures: Counter = field(default_factory=Counter)  # why connections failed or ended early
+    seqs: array = field(default_factory=lambda: array("l"))
+    latencies: array = field(default_factory=lambda: array("d"))  # of live events, seconds
+    messages: int = 0
+    last_receive: float = 0.0
+    finished: bool = False
+
+
+async def watch(site: Site, client: Client) -> None:
+    """Read one run's stream to its final status, reconnecting after what it has, as the page does."""
+    while True:
+        after = client.seqs[-1] if client.seqs else 0
+        asked = time.time()
+        try:
+            async with connect(site.ws_url(client.run, after), origin=site.origin, compression=None,
+                               max_size=None, ping_interval=None, proxy=None) as socket:
+                client.connected = time.time()
+                client.handshakes.append(client.connected - asked)
+                async for message in socket:
+                    received = time.time()
+                    batch = json.loads(message)
+                    batch = batch if isinstance(batch, list) else [batch]
+                    client.messages += 1
+                    client.last_receive = received
+                    for event in batch:
+                        client.seqs.append(event["seq"])
+                        if event["time"] > client.connected:  # live, not read back from the store
+                            client.latencies.append(received - event["time"])
+                    if is_final(batch[-1]):
+                        client.finished = True
+                        return
+                client.failures["closed before the final status"] += 1
+        except Exception as error:  # one broken connection is a finding, not the end of the benchmark
+            client.failures[f"{type(error).__name__}: {error}"] += 1
+        await asyncio.sleep(min(5.0, 0.5 * sum(client.failures.values())))  # back off, as a browser would
+
+
+async def loop_lag(samples: array, stop: asyncio.Event, period: float = 0.01) -> None:
+    """How late this process's event loop wakes up: the part of each latency that is the client's own."""
+    while not stop.is_set():
+        start = time.perf_counter()
+        await asyncio.sleep(period)
+        samples.append(time.perf_counter() - start - period)
+
+
+async def runs_ended(site: Site, runs: list[dict[str, Any]]) -> None:
+    """Return once the server says every run has ended."""
+    while True:
+        try:
+            states = await asyncio.gather(*(asyncio.to_thread(site.run, run) for run in runs))
+            if all(state["status"] in FINAL for state in states):
+                return
+        except OSError as error:  # a slow or refused answer under load: ask again
+            print(f"  could not read the runs' status ({error}); asking again")
+        await asyncio.sleep(1.0)
+
+
+async def stream(site: Site, runs: list[dict[str, Any]], per_run: int, timeout: float,
+                 grace: float = 10.0) -> tuple[list[Client], array, float]:
+    """Watch every run with per_run clients until each sees its run end, or grace seconds after the runs ended."""
+    clients = [Client(run) for run in runs for _ in range(per_run)]
+    lag, stop = array("d"), asyncio.Event()
+    ticker = asyncio.create_task(loop_lag(lag, stop))
+    started = time.time()
+    watchers = asyncio.gather(*(watch(site, c) for c in clients))
+    ended = asyncio.create_task(runs_ended(site, runs))
+    done, _ = await asyncio.wait({watchers, ended}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    if watchers not in done and ended in done:
+        done, _ = await asyncio.wait({watchers}, timeout=grace)
+    if watchers not in done:
+        waiting = sum(1 for c in clients if not c.finished)
+        why = f"{grace:.0f} s after every run ended" if ended.done() else f"after {timeout:.0f} s"
+        print(f"  {waiting} clients were still waiting for their run's final status {why}; stopped them")
+        watchers.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watchers
+    ended.cancel()
+    stop.set()
+    await ticker
+    return clients, lag, started
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
+
+
+def check(client: Client, stored: list[int]) -> Counter:
+    """Events the client should have had but did not, duplicates, and steps back in sequence."""
+    got = list(client.seqs)
+    return Counter(lost=len(set(stored) - set(got)), duplicated=len(got) - len(set(got)),
+                   backwards=sum(1 for a, b in zip(got, got[1:]) if b <= a))
+
+
+def report(site: Site, clients: list[Client], lag: array, started: float, cpu: dict[str, float]) -> None:
+    runs = {c.run["id"]: c.run for c in clients}
+    stored = {run_id: [e["seq"] for e in site.stored_events(run)] for run_id, run in runs.items()}
+    faults = sum((check(c, stored[c.run["id"]]) for c in clients), Counter())
+    latencies = [x for c in clients for x in c.latencies]
+    handshakes = [h for c in clients for h in c.handshakes]
+    failures = sum((c.failures for c in clients), Counter())
+    seconds = max(max((c.last_receive for c in clients), default=started) - started, 1e-9)
+    delivered = sum(len(c.seqs) for c in clients)
+
+    def ms(fraction: float) -> str:
+        return f"{1000 * percentile(latencies, fraction):.0f} ms"
+
+    print(f"\n  stored events: {sum(map(len, stored.values())):,} in {len(stored)} runs; "
+          f"streamed for {seconds:.1f} s to {len(clients)} clients")
+    print(f"  delivered: {delivered:,} events ({len(latencies):,} live) = {delivered / seconds:,.0f} events/s "
+          f"in {sum(c.messages for c in clients) / seconds:,.0f} messages/s")
+    print(f"  live latency: p50 {ms(0.5)}, p90 {ms(0.9)}, p99 {ms(0.99)}, max {ms(1.0)}")
+    print(f"  client event loop late by: p50 {1000 * percentile(list(lag), 0.5):.1f} ms, "
+          f"p99 {1000 * percentile(list(lag), 0.99):.1f} ms, max {1000 * percentile(list(lag), 1.0):.0f} ms")
+    print(f"  CPU seconds while streaming: training processes {cpu['site'] - cpu['daphne']:.1f}, "
+          f"daphne {cpu['daphne']:.1f}, this client {cpu['client']:.1f} (over {seconds:.1f} s of wall time)")
+    print(f"  connections: {len(handshakes)} opened, handshake p50 {percentile(handshakes, 0.5):.2f} s, "
+          f"max {percentile(handshakes, 1.0):.2f} s; {sum(failures.values())} failed or closed early; "
+          f"{sum(1 for c in clients if not c.handshakes)} clients never connected")
+    for error, count in failures.most_common(3):
+        print(f"    {count} x {error}")
+    print(f"  events lost {faults['lost']:,}, duplicated {faults['duplicated']}, out of order {faults['backwards']}; "
+          f"{sum(1 for c in clients if not c.finished)} clients never got their run's final status")
+    print(f"  p99 {ms(0.99)} (target <= {1000 * TARGET_P99:.0f} ms); events lost {faults['lost']} (target 0)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--clients-per-run", type=int, default=20)
+    parser.add_argument("--epochs", type=int, default=250, help="epochs per run: 30 to 50 s with 10 runs on 2 cores")
+    parser.add_argument("--grid-every", type=int, default=10, help="epochs between pictures")
+    parser.add_argument("--device", default="auto", help="LAYERLAB_DEVICE of the site: auto, cpu, cuda ...")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds to wait, at most, for every client to see its run end")
+    args = parser.parse_args()
+    config = {"epochs": args.epochs, "emit_every": 1, "grid_every": args.grid_every, "grid_size": 20}
+
+    print(f"stream: {args.runs} Basics runs {config}, {args.clients_per_run} WebSocket clients each")
+    with Site(slots=args.runs, device=args.device, env={"LAYERLAB_RUN_QUOTA_ANONYMOUS": "1000"}) as site:
+        print(f"  site up at {site.url}; spares warm after {site.wait_idle():.0f} s")
+        cpu = {"site": site.cpu_seconds(), "daphne": site.cpu_seconds(server_only=True), "client": time.process_time()}
+        runs = [site.post_run(config) for _ in range(args.runs)]
+        clients, lag, started = asyncio.run(stream(site, runs, args.clients_per_run, args.timeout))
+        cpu = {"site": site.cpu_seconds() - cpu["site"], "daphne": site.cpu_seconds(server_only=True) - cpu["daphne"],
+               "client": time.process_time() - cpu["client"]}
+        report(site, clients, lag, started, cpu)
+
+
+if __name__ == "__main__":
+    main()
