@@ -16,7 +16,7 @@ import signal
 import socket
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import wait
 
 from django.conf import settings
@@ -49,7 +49,6 @@ class Slot:
     started_at: float = 0.0
     kill_at: float | None = None
     end_reason: str = ""
-    pending: list = field(default_factory=list)
 
 
 class LocalExecutor(Executor):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 import pydantic
 
@@ -81,5 +81,3 @@ def finite(value: float) -> float | None:
     """JSON has no NaN or infinity; events carry None instead so the store and the wire agree."""
     return value if math.isfinite(value) else None
 
-
-EmitFunction = Callable[[str, dict[str, Any], "int | None"], None]

@@ -4,26 +4,17 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from waiting import wait_for
+from waiting import free_port, stop_server, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def site_env(data_dir: Path) -> dict:
@@ -68,11 +59,7 @@ def test_the_site_trains_a_run_under(server, tmp_path):
         wait_for(lambda: call(url)["status"] in ("succeeded", "failed"), timeout=60, interval=0.2)
         assert call(url)["status"] == "succeeded", call(url)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop_server(process)
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path):
