@@ -8,10 +8,10 @@ event exactly once, in order, however often it reconnects.
 from __future__ import annotations
 
 import asyncio
-import json
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from playground.runs import access, store
@@ -60,6 +60,16 @@ class RunConsumer(AsyncWebsocketConsumer):
         if not self.ended:
             self.watchdog = asyncio.create_task(self.look_in_store_when_quiet())
 
+    async def dispatch(self, message):
+        # Channels closes stale database connections before every handler: a hop to its one
+        # database thread per message, which queues each live batch behind every other
+        # watcher's. This consumer reaches the database only through database_sync_to_async,
+        # which closes them itself, so its handlers run directly.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"no handler for message type {message['type']}")
+        await handler(message)
+
     async def disconnect(self, code):
         if hasattr(self, "watchdog"):
             self.watchdog.cancel()
@@ -82,14 +92,15 @@ class RunConsumer(AsyncWebsocketConsumer):
 
     async def run_events(self, message):
         self.last_live = asyncio.get_running_loop().time()
-        events = message["events"]
-        if not events or events[-1]["seq"] <= self.sent:
+        first, texts = message["first"], message["texts"]
+        last = first + len(texts) - 1
+        if not texts or last <= self.sent:
             return
-        if events[0]["seq"] > self.sent + 1:
-            await self.send_stored(up_to=events[0]["seq"] - 1)
-        fresh = [e for e in events if e["seq"] > self.sent]
+        if first > self.sent + 1:
+            await self.send_stored(up_to=first - 1)
+        fresh = texts[max(0, self.sent + 1 - first):]
         if fresh:
-            await self.send_events(fresh)
+            await self.send_texts(last, fresh, message["ended"])
 
     async def send_stored(self, up_to: int | None = None) -> None:
         while True:
@@ -98,14 +109,12 @@ class RunConsumer(AsyncWebsocketConsumer):
                 events = [e for e in events if e["seq"] <= up_to]
             if not events:
                 return
-            await self.send_events(events)
+            await self.send_texts(events[-1]["seq"], [store.encode_event(e) for e in events], store.is_end(events[-1]))
             if len(events) < PAGE:
                 return
 
-    async def send_events(self, events: list[dict]) -> None:
-        self.sent = events[-1]["seq"]
-        last = events[-1]
-        if last["type"] == "status" and last["data"].get("status") in TERMINAL:
-            self.ended = True
-        payload = events[0] if len(events) == 1 else events
-        await self.send(text_data=json.dumps(payload))
+    async def send_texts(self, last: int, texts: list[str], ended: bool) -> None:
+        """Events up to seq ``last``, already encoded: one alone, several as a JSON list."""
+        self.sent = last
+        self.ended = self.ended or ended
+        await self.send(text_data=texts[0] if len(texts) == 1 else "[" + ",".join(texts) + "]")

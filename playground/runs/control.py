@@ -61,8 +61,7 @@ class RunControl(Control):
         self._set_status("running")
 
     def _set_status(self, status: str) -> None:
-        Run.objects.filter(pk=self.run_id, status__in=("running", "paused")).update(status=status)
-        self.emit("status", {"status": status})
+        self.emit("status", {"status": status})  # storing it moves the run's row too
 
     def _poll_loop(self) -> None:
         while not self._closed.wait(self.poll_interval):

@@ -1,8 +1,9 @@
 """The embedded executor: a few training processes spawned by the web server itself.
 
 One thread in the web process does everything here: it starts queued runs on
-free slots, relays the events that training processes send up their pipes to
-the channel layer (the in-memory layer cannot be reached from another process),
+free slots, stores the events that training processes send up their pipes and
+relays them to the channel layer (see relay.py; the in-memory layer cannot be
+reached from another process),
 notices processes that die, and enforces cancel deadlines and the time limit.
 Each slot keeps a spare process warm so a run starts without importing PyTorch.
 """
@@ -26,6 +27,7 @@ from playground.runs import scheduler, store
 from playground.runs.executor import Executor
 from playground.runs.models import Run
 from playground.runs.publish import publish_events
+from playground.runs.relay import EventRelay
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,7 @@ class LocalExecutor(Executor):
         self._stopping = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
+        self.relay = EventRelay()
 
     # --- called from the web process's request handlers -------------------------------------
 
@@ -134,8 +137,16 @@ class LocalExecutor(Executor):
                 except BlockingIOError:
                     pass
             try:
+                # A process is looked at before its pipe is drained, so that everything it sent
+                # before it died is stored before its end is recorded.
+                ended = [slot for slot in self.slots if slot.active and not slot.active.process.is_alive()]
                 for slot in self.slots:
-                    self._service(slot, ready)
+                    self._read(slot, ready, slot in ended)
+                self.relay.flush(self._loop)
+                for slot in ended:
+                    self._finish(slot)
+                for slot in self.slots:
+                    self._enforce_limits(slot)
                 if woken or time.monotonic() - last_dispatch > 1.0:
                     self._dispatch()
                     last_dispatch = time.monotonic()
@@ -144,45 +155,42 @@ class LocalExecutor(Executor):
                 close_old_connections()
         close_old_connections()
 
-    def _service(self, slot: Slot, ready: list) -> None:
+    def _read(self, slot: Slot, ready: list, ended: bool) -> None:
         spare = slot.spare
         if spare is not None:
             if spare.conn in ready:
-                self._read_spare(slot, spare)
+                self._read_spare(spare)
             if not spare.process.is_alive():
                 log.warning("a spare training process exited (code %s); starting another", spare.process.exitcode)
                 slot.spare = self._spawn(slot)
         active = slot.active
+        if active is not None and (ended or active.conn in ready):
+            try:
+                while active.conn.poll():
+                    kind, run_id, texts = active.conn.recv()
+                    if kind == "events":
+                        self.relay.add(run_id, texts)
+            except (EOFError, OSError):
+                pass
+
+    def _enforce_limits(self, slot: Slot) -> None:
+        active = slot.active
         if active is None:
             return
-        if active.conn in ready:
-            self._relay(active)
         now = time.monotonic()
         if slot.kill_at is None and now - slot.started_at > self.time_limit:
             slot.kill_at = now + self.grace
             slot.end_reason = f"the run was stopped after the time limit of {int(self.time_limit)} seconds"
             Run.objects.filter(pk=slot.run_id).update(stop_requested=True)
         if slot.kill_at is not None and now > slot.kill_at and active.process.is_alive():
-            self._kill(active)
-        if not active.process.is_alive():
-            self._relay(active)
-            self._finish(slot)
+            self._kill(active)  # its end is recorded on the next turn, after its pipe is drained
 
-    def _read_spare(self, slot: Slot, spare: Process) -> None:
+    def _read_spare(self, spare: Process) -> None:
         try:
             while spare.conn.poll():
                 message = spare.conn.recv()
                 if message[0] == "ready":
                     spare.ready = True
-        except (EOFError, OSError):
-            pass
-
-    def _relay(self, proc: Process) -> None:
-        try:
-            while proc.conn.poll():
-                kind, run_id, events = proc.conn.recv()
-                if kind == "events":
-                    publish_events(run_id, events, loop=self._loop)
         except (EOFError, OSError):
             pass
 

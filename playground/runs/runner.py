@@ -13,7 +13,8 @@ from django.conf import settings
 
 from playground.runs.control import RunControl
 from playground.runs.models import Run
-from playground.runs.recorder import EventRecorder, Publish
+from playground.runs import store
+from playground.runs.recorder import Deliver, EventRecorder
 from playground.tasks import get_task
 from playground.tasks.base import RunContext, Stopped
 
@@ -48,10 +49,10 @@ def describe_failure(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def execute_run(run_id: int, publish: Publish, device: str) -> str:
-    """Train one claimed run and record its end; returns the final status."""
+def execute_run(run_id: int, deliver: Deliver, device: str) -> str:
+    """Train one claimed run and emit its end; returns the final status."""
     run = Run.objects.get(pk=run_id)
-    recorder = EventRecorder(run_id, publish)
+    recorder = EventRecorder(run_id, deliver, first_seq=store.last_seq(run_id) + 1)
     control = RunControl(run_id, recorder)
     status, extra = "succeeded", {}
     try:
@@ -64,7 +65,6 @@ def execute_run(run_id: int, publish: Publish, device: str) -> str:
             checkpoint_dir=checkpoint_dir(run_id),
             resume_dir=checkpoint_dir(run.parent_id) if run.parent_id else None,
         )
-        Run.objects.filter(pk=run_id).update(device=device)
         recorder("status", {"status": "running", "device": device})
         task().run(config, ctx)
     except Stopped:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import math
 import time
-from typing import Any, Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -28,25 +28,57 @@ def clean_json(value: Any) -> Any:
     return value
 
 
-def event_data(data: dict[str, Any]) -> dict[str, Any]:
-    """Data as it will be stored: finite numbers only, plain JSON types."""
+def encode_event(event: dict[str, Any]) -> str:
+    """An event as JSON text, once, for the store and every watcher; numbers JSON cannot hold become null."""
     try:
-        json.dumps(data, allow_nan=False)
-        return data
+        return json.dumps(event, allow_nan=False, separators=(",", ":"))
     except (TypeError, ValueError):
-        return json.loads(json.dumps(clean_json(data), default=str))
+        return json.dumps(clean_json(event), default=str, separators=(",", ":"))
+
+
+def is_end(event: dict[str, Any]) -> bool:
+    return event["type"] == "status" and event["data"].get("status") in TERMINAL
 
 
 def last_seq(run_id: int) -> int:
     return Event.objects.filter(run_id=run_id).aggregate(m=Max("seq"))["m"] or 0
 
 
-def append_events(run_id: int, events: Iterable[dict[str, Any]]) -> None:
-    """Store numbered events in one transaction (the caller numbers them)."""
-    rows = [Event(run_id=run_id, seq=e["seq"], type=e["type"], step=e["step"], data=e["data"], time=e["time"]) for e in events]
-    if rows:
-        with transaction.atomic():
-            Event.objects.bulk_create(rows)
+def record_events(batches: dict[int, list[dict[str, Any]]]) -> dict[int, int]:
+    """Store numbered events of several runs in one transaction; returns how many of each run's were kept.
+
+    Status events also move their run's status, so a run's row and its stream always
+    agree. Nothing is kept after a run has ended: a run ends once.
+    """
+    kept: dict[int, int] = {}
+    rows: list[Event] = []
+    with transaction.atomic():
+        statuses = dict(Run.objects.filter(pk__in=list(batches)).values_list("pk", "status"))
+        for run_id, events in batches.items():
+            status = statuses.get(run_id)
+            count = 0
+            for event in events:
+                if status is None or status in TERMINAL:
+                    break
+                if event["type"] == "status":
+                    status = event["data"]["status"]
+                    apply_status(run_id, status, event["data"])
+                rows.append(Event(run_id=run_id, seq=event["seq"], type=event["type"], step=event["step"],
+                                  data=event["data"], time=event["time"]))
+                count += 1
+            kept[run_id] = count
+        Event.objects.bulk_create(rows)
+    return kept
+
+
+def apply_status(run_id: int, status: str, data: dict[str, Any]) -> None:
+    fields: dict[str, Any] = {"status": status}
+    if status in TERMINAL:
+        fields["finished"] = timezone.now()
+        fields["error"] = data.get("error", "")
+    if status == "running" and "device" in data:
+        fields["device"] = data["device"]
+    Run.objects.filter(pk=run_id).update(**fields)
 
 
 def events_after(run_id: int, after: int, limit: int = 1000) -> list[dict[str, Any]]:
@@ -67,21 +99,11 @@ def create_run(task: str, config: dict, *, owner=None, session_key: str = "", pa
 
 def append_status(run_id: int, status: str, **extra: Any) -> dict[str, Any] | None:
     """Record a status change of a run that is not finished; None if it already was."""
-    now = timezone.now()
     with transaction.atomic():
-        run = Run.objects.filter(pk=run_id).only("status").first()
-        if run is None or run.status in TERMINAL:
+        event = {"seq": last_seq(run_id) + 1, "type": "status", "step": None, "data": {"status": status, **extra},
+                 "time": time.time()}
+        if not record_events({run_id: [event]}).get(run_id):
             return None
-        fields: dict[str, Any] = {"status": status}
-        if status in TERMINAL:
-            fields["finished"] = now
-            fields["error"] = extra.get("error", "")
-        if status == "running" and "device" in extra:
-            fields["device"] = extra["device"]
-        Run.objects.filter(pk=run_id).update(**fields)
-        seq = last_seq(run_id) + 1
-        event = {"seq": seq, "type": "status", "step": None, "data": {"status": status, **extra}, "time": time.time()}
-        Event.objects.create(run_id=run_id, **event)
     return event
 
 

@@ -46,10 +46,10 @@ def spare_main(conn, slot: int, device: str, threads: int, overrides: dict[str, 
     if run_id is None:
         return
 
-    def publish(run_id: int, events: list[dict]) -> None:
-        conn.send(("events", run_id, events))
+    def deliver(run_id: int, texts: list[str]) -> None:
+        conn.send(("events", run_id, texts))
 
-    runner.execute_run(run_id, publish, chosen)
+    runner.execute_run(run_id, deliver, chosen)
 
 
 def warm_up(torch, device: str) -> None:

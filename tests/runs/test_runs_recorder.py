@@ -1,25 +1,34 @@
-"""The recorder numbers events without gaps, stores them in batches, and publishes only what is stored."""
+"""Events from emit to the wire: numbered without gaps, stored in shared transactions, published only once stored."""
 from __future__ import annotations
 
+import json
 import math
 import threading
 
 import pytest
 
-from playground.runs import store
+from playground.runs import relay, store
+from playground.runs.models import Run
 from playground.runs.recorder import EventRecorder
+from playground.runs.relay import EventRelay
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def new_run():
-    return store.create_run("basics", {}, session_key="s")
+def new_run(status: str = "running"):
+    run = store.create_run("basics", {}, session_key="s")
+    Run.objects.filter(pk=run.pk).update(status=status)
+    return run
 
 
-def test_events_from_many_threads_are_numbered_without_gaps():
+def recorder_into(sent: list[tuple[int, list[str]]], run_id: int) -> EventRecorder:
+    return EventRecorder(run_id, lambda rid, texts: sent.append((rid, texts)), first_seq=store.last_seq(run_id) + 1)
+
+
+def test_events_from_many_threads_are_numbered_without_gaps_in_the_order_they_leave():
     run = new_run()
-    published: list[list[dict]] = []
-    recorder = EventRecorder(run.pk, lambda run_id, events: published.append(events), flush_interval=0.01)
+    sent: list[tuple[int, list[str]]] = []
+    recorder = recorder_into(sent, run.pk)
 
     def emit_many(worker: int):
         for i in range(200):
@@ -31,63 +40,109 @@ def test_events_from_many_threads_are_numbered_without_gaps():
     for t in threads:
         t.join()
     recorder.finish("succeeded")
-    stored = store.events_after(run.pk, 0, 10_000)
-    assert [e["seq"] for e in stored] == list(range(1, 802 + 1))
-    wire = [e for batch in published for e in batch]
-    assert [e["seq"] for e in wire] == list(range(2, 803))  # everything after "queued", in order
-    assert stored[-1]["data"] == {"status": "succeeded"}
+    events = [json.loads(text) for _, texts in sent for text in texts]
+    assert [e["seq"] for e in events] == list(range(2, 803))  # after "queued"
+    assert events[-1]["data"] == {"status": "succeeded"}
 
 
-def test_published_events_are_already_stored():
+def test_numbers_that_json_cannot_hold_leave_as_null():
+    sent: list[tuple[int, list[str]]] = []
+    EventRecorder(7, lambda rid, texts: sent.append((rid, texts)), first_seq=2)(
+        "metric", {"split": "train", "loss": math.nan, "values": [1.0, math.inf]}, step=1)
+    event = json.loads(sent[0][1][0])
+    assert event["data"] == {"split": "train", "loss": None, "values": [1.0, None]}
+
+
+def test_one_transaction_stores_several_runs_and_moves_their_status():
+    a, b = new_run(), new_run()
+    kept = store.record_events({
+        a.pk: [{"seq": 2, "type": "metric", "step": 1, "data": {"split": "train", "loss": 1.0}, "time": 0.0},
+               {"seq": 3, "type": "status", "step": None, "data": {"status": "paused"}, "time": 0.0}],
+        b.pk: [{"seq": 2, "type": "status", "step": None, "data": {"status": "failed", "error": "boom"}, "time": 0.0}],
+    })
+    assert kept == {a.pk: 2, b.pk: 1}
+    assert Run.objects.get(pk=a.pk).status == "paused"
+    b.refresh_from_db()
+    assert (b.status, b.error) == ("failed", "boom") and b.finished is not None
+    assert [e["seq"] for e in store.events_after(a.pk, 0)] == [1, 2, 3]
+
+
+def test_nothing_is_stored_after_a_run_has_ended():
     run = new_run()
-    seen_in_store: list[bool] = []
+    kept = store.record_events({run.pk: [
+        {"seq": 2, "type": "status", "step": None, "data": {"status": "cancelled"}, "time": 0.0},
+        {"seq": 3, "type": "log", "step": None, "data": {"message": "late"}, "time": 0.0},
+    ]})
+    assert kept == {run.pk: 1}
+    assert store.append_status(run.pk, "failed", error="too late") is None
+    assert store.last_seq(run.pk) == 2 and Run.objects.get(pk=run.pk).status == "cancelled"
 
-    def publish(run_id, events):
-        seen_in_store.append(store.last_seq(run_id) >= events[-1]["seq"])
 
-    recorder = EventRecorder(run.pk, publish, flush_interval=0.01)
-    for i in range(50):
+def test_the_relay_publishes_only_what_is_stored_as_one_message_per_run(monkeypatch):
+    run = new_run()
+    published: list[tuple[int, dict]] = []
+
+    def publish(messages, loop=None):
+        for run_id, message in messages:
+            assert store.last_seq(run_id) >= message["first"] + len(message["texts"]) - 1
+        published.extend(messages)
+
+    monkeypatch.setattr(relay, "publish", publish)
+    sent: list[tuple[int, list[str]]] = []
+    recorder = recorder_into(sent, run.pk)
+    for i in range(5):
         recorder("log", {"message": str(i)})
     recorder.finish("succeeded")
-    assert seen_in_store and all(seen_in_store)
+    events_relay = EventRelay()
+    for run_id, texts in sent:
+        events_relay.add(run_id, texts)
+    events_relay.flush()
+    assert len(published) == 1
+    run_id, message = published[0]
+    assert (run_id, message["first"], len(message["texts"]), message["ended"]) == (run.pk, 2, 6, True)
+    assert [json.loads(t) for t in message["texts"]] == store.events_after(run.pk, 1)
 
 
-def test_numbers_that_json_cannot_hold_are_stored_as_null():
+def test_a_failed_write_keeps_the_events_for_the_next_try(monkeypatch):
     run = new_run()
-    recorder = EventRecorder(run.pk, lambda *a: None)
-    recorder("metric", {"split": "train", "loss": math.nan, "values": [1.0, math.inf]}, step=1)
-    recorder.finish("failed", error="diverged")
-    metric = store.events_after(run.pk, 1, 1)[0]
-    assert metric["data"] == {"split": "train", "loss": None, "values": [1.0, None]}
-
-
-def test_a_failed_write_keeps_the_batch_for_the_next_try(monkeypatch):
-    run = new_run()
-    recorder = EventRecorder(run.pk, lambda *a: None, flush_interval=60)
-    real_append = store.append_events
+    real_record = store.record_events
     calls = {"n": 0}
 
-    def flaky(run_id, events):
+    def flaky(batches):
         calls["n"] += 1
         if calls["n"] == 1:
             raise RuntimeError("database is locked")
-        real_append(run_id, events)
+        return real_record(batches)
 
-    monkeypatch.setattr(store, "append_events", flaky)
+    monkeypatch.setattr(store, "record_events", flaky)
+    monkeypatch.setattr(relay, "publish", lambda *a, **k: None)
+    sent: list[tuple[int, list[str]]] = []
+    recorder = recorder_into(sent, run.pk)
     recorder("log", {"message": "kept"})
-    with pytest.raises(RuntimeError):
-        recorder.flush()
+    events_relay = EventRelay()
+    events_relay.add(*sent[0])
+    events_relay.flush()
+    assert store.last_seq(run.pk) == 1
     recorder.finish("succeeded")
+    events_relay.add(*sent[1])
+    events_relay.flush()
     assert [e["data"].get("message") for e in store.events_after(run.pk, 1)] == ["kept", None]
 
 
-def test_a_publish_failure_loses_nothing_from_the_store():
+def test_a_publish_failure_loses_nothing_from_the_store(monkeypatch):
     run = new_run()
 
-    def broken(run_id, events):
-        raise ConnectionError("layer gone")
+    class BrokenLayer:
+        async def group_send(self, group, message):
+            raise ConnectionError("layer gone")
 
-    recorder = EventRecorder(run.pk, broken)
+    monkeypatch.setattr("playground.runs.publish.get_channel_layer", lambda: BrokenLayer())
+    sent: list[tuple[int, list[str]]] = []
+    recorder = recorder_into(sent, run.pk)
     recorder("log", {"message": "x"})
     recorder.finish("succeeded")
+    events_relay = EventRelay()
+    for item in sent:
+        events_relay.add(*item)
+    events_relay.flush()
     assert store.last_seq(run.pk) == 3

@@ -12,6 +12,7 @@ from channels.testing import WebsocketCommunicator
 from playground.asgi import application
 from playground.runs import store
 from playground.runs.models import Run, group_name
+from playground.runs.publish import events_message
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,11 +35,12 @@ async def receive_events(ws: WebsocketCommunicator, until=None, timeout: float =
             return events
 
 
-def make_run(events: int = 3):
+def make_run(events: int = 3, status: str = "succeeded"):
     """A run with a few stored events that no executor will pick up."""
     run = store.create_run("basics", {"epochs": 1}, session_key="alice-session")
-    Run.objects.filter(pk=run.pk).update(status="succeeded")
-    store.append_events(run.pk, [{"seq": s, "type": "log", "step": s, "data": {"message": f"e{s}"}, "time": 0.0} for s in range(2, events + 1)])
+    store.record_events({run.pk: [{"seq": s, "type": "log", "step": s, "data": {"message": f"e{s}"}, "time": 0.0}
+                                  for s in range(2, events + 1)]})
+    Run.objects.filter(pk=run.pk).update(status=status)
     return run
 
 
@@ -82,15 +84,15 @@ async def test_a_socket_that_reconnects_mid_run_misses_nothing(executor, alice):
 
 
 async def test_a_gap_on_the_wire_is_filled_from_the_store():
-    run = await sync_to_async(make_run)(3)
+    run = await sync_to_async(make_run)(3, "running")
     ws = socket(run.pk, f"token={run.share_token}")
     assert (await ws.connect())[0]
     assert [e["seq"] for e in json.loads(await ws.receive_from())] == [1, 2, 3]
     more = [{"seq": s, "type": "log", "step": s, "data": {"message": f"e{s}"}, "time": 0.0} for s in (4, 5, 6)]
-    await sync_to_async(store.append_events)(run.pk, more)
+    await sync_to_async(store.record_events)({run.pk: more})
     # The layer "dropped" 4 and 5: only 6 arrives live, then 5 and 6 again as a duplicate.
-    await get_channel_layer().group_send(group_name(run.pk), {"type": "run.events", "events": more[2:]})
-    await get_channel_layer().group_send(group_name(run.pk), {"type": "run.events", "events": more[1:]})
+    await get_channel_layer().group_send(group_name(run.pk), events_message(more[2:]))
+    await get_channel_layer().group_send(group_name(run.pk), events_message(more[1:]))
     got = json.loads(await ws.receive_from())
     got += [json.loads(await ws.receive_from())]
     assert [e["seq"] for e in got] == [4, 5, 6]
@@ -134,15 +136,14 @@ async def test_the_owner_watches_through_their_session(alice):
 
 
 async def test_events_the_layer_dropped_at_the_end_of_a_run_still_arrive():
-    run = await sync_to_async(make_run)(3)
-    await sync_to_async(Run.objects.filter(pk=run.pk).update)(status="running")
+    run = await sync_to_async(make_run)(3, "running")
     ws = socket(run.pk, f"token={run.share_token}")
     assert (await ws.connect())[0]
     assert len(json.loads(await ws.receive_from())) == 3
     # The last events are stored but never reach the layer: no later batch reveals the gap.
     final = [{"seq": 4, "type": "log", "step": 4, "data": {"message": "last"}, "time": 0.0},
              {"seq": 5, "type": "status", "step": None, "data": {"status": "succeeded"}, "time": 0.0}]
-    await sync_to_async(store.append_events)(run.pk, final)
+    await sync_to_async(store.record_events)({run.pk: final})
     got = json.loads(await ws.receive_from(timeout=5))
     assert [e["seq"] for e in got] == [4, 5]
     await ws.disconnect()
