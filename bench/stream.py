@@ -60,6 +60,8 @@ class Client:
     failures: Counter = field(default_factory=Counter)  # why connections failed or ended early
     seqs: array = field(default_factory=lambda: array("l"))
     latencies: array = field(default_factory=lambda: array("d"))  # of live events, seconds
+    emitted: array = field(default_factory=lambda: array("d"))  # when each of those was emitted
+    first_connected: float = 0.0
     messages: int = 0
     last_receive: float = 0.0
     finished: bool = False
@@ -74,6 +76,7 @@ async def watch(site: Site, client: Client) -> None:
             async with connect(site.ws_url(client.run, after), origin=site.origin, compression=None,
                                max_size=None, ping_interval=None, proxy=None) as socket:
                 client.connected = time.time()
+                client.first_connected = client.first_connected or client.connected
                 client.handshakes.append(client.connected - asked)
                 async for message in socket:
                     received = time.time()
@@ -85,6 +88,7 @@ async def watch(site: Site, client: Client) -> None:
                         client.seqs.append(event["seq"])
                         if event["time"] > client.connected:  # live, not read back from the store
                             client.latencies.append(received - event["time"])
+                            client.emitted.append(event["time"])
                     if is_final(batch[-1]):
                         client.finished = True
                         return
@@ -156,19 +160,24 @@ def report(site: Site, clients: list[Client], lag: array, started: float, cpu: d
     stored = {run_id: [e["seq"] for e in site.stored_events(run)] for run_id, run in runs.items()}
     faults = sum((check(c, stored[c.run["id"]]) for c in clients), Counter())
     latencies = [x for c in clients for x in c.latencies]
+    all_connected = max((c.first_connected for c in clients), default=started)
+    steady = [x for c in clients for x, t in zip(c.latencies, c.emitted) if t > all_connected]
     handshakes = [h for c in clients for h in c.handshakes]
     failures = sum((c.failures for c in clients), Counter())
     seconds = max(max((c.last_receive for c in clients), default=started) - started, 1e-9)
     delivered = sum(len(c.seqs) for c in clients)
 
-    def ms(fraction: float) -> str:
-        return f"{1000 * percentile(latencies, fraction):.0f} ms"
+    def ms(fraction: float, values: list[float] = latencies) -> str:
+        return f"{1000 * percentile(values, fraction):.0f} ms"
 
     print(f"\n  stored events: {sum(map(len, stored.values())):,} in {len(stored)} runs; "
           f"streamed for {seconds:.1f} s to {len(clients)} clients")
     print(f"  delivered: {delivered:,} events ({len(latencies):,} live) = {delivered / seconds:,.0f} events/s "
           f"in {sum(c.messages for c in clients) / seconds:,.0f} messages/s")
     print(f"  live latency: p50 {ms(0.5)}, p90 {ms(0.9)}, p99 {ms(0.99)}, max {ms(1.0)}")
+    print(f"  of events emitted once all {len(clients)} clients had connected ({all_connected - started:.1f} s in; "
+          f"{len(steady):,} events): p50 {ms(0.5, steady)}, p90 {ms(0.9, steady)}, p99 {ms(0.99, steady)}, "
+          f"max {ms(1.0, steady)}")
     print(f"  client event loop late by: p50 {1000 * percentile(list(lag), 0.5):.1f} ms, "
           f"p99 {1000 * percentile(list(lag), 0.99):.1f} ms, max {1000 * percentile(list(lag), 1.0):.0f} ms")
     print(f"  CPU seconds while streaming: training processes {cpu['site'] - cpu['daphne']:.1f}, "

@@ -24,13 +24,16 @@ QUIET_SECONDS = 1.0
 
 
 @database_sync_to_async
-def load_run(run_id: int) -> Run | None:
-    return Run.objects.filter(pk=run_id).first()
+def open_stream(scope, run_id: int, token: str, after: int) -> tuple[bool, bool, list[dict]]:
+    """Whether this visitor may watch the run, whether it has ended, and its first stored page after ``after``.
 
-
-@database_sync_to_async
-def may_watch(scope, run: Run, token: str) -> bool:
-    return access.may_view_scope(scope, run, token)
+    One trip to the database thread: when a class of browsers connects at once,
+    each connection waits for that thread once, not three times.
+    """
+    run = Run.objects.filter(pk=run_id).first()
+    if run is None or not access.may_view_scope(scope, run, token):
+        return False, False, []
+    return True, run.status in TERMINAL, store.events_after(run_id, after, PAGE)
 
 
 @database_sync_to_async
@@ -47,16 +50,20 @@ class RunConsumer(AsyncWebsocketConsumer):
         except ValueError:
             self.sent = 0
         token = query.get("token", [""])[0]
-        run = await load_run(self.run_id)
+        self.ended = False
+        self.last_live = asyncio.get_running_loop().time()
+        # Join before reading the store, so that nothing published in between is missed.
+        self.group = group_name(self.run_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        allowed, self.ended, events = await open_stream(self.scope, self.run_id, token, self.sent)
         await self.accept()
-        if run is None or not await may_watch(self.scope, run, token):
+        if not allowed:
             await self.close(code=4404)
             return
-        self.group = group_name(self.run_id)
-        self.ended = run.status in TERMINAL
-        self.last_live = asyncio.get_running_loop().time()
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.send_stored()
+        if events:
+            await self.send_texts(events[-1]["seq"], [store.encode_event(e) for e in events], store.is_end(events[-1]))
+        if len(events) == PAGE:
+            await self.send_stored()
         if not self.ended:
             self.watchdog = asyncio.create_task(self.look_in_store_when_quiet())
 

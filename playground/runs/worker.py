@@ -14,8 +14,8 @@ def spare_main(conn, slot: int, device: str, threads: int, overrides: dict[str, 
     # Its own process group, so that a cancel can kill it together with anything it started.
     os.setpgrp()
     # Training yields to the web process: pages, sockets and the event relay stay quick when
-    # every core trains.
-    os.nice(10)
+    # every core trains. At 19, ten busy slots together weigh a seventh of the server's one thread.
+    os.nice(19)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
     import django
     from django.conf import settings
