@@ -14,9 +14,10 @@ same optimiser, in several ways in this one process, alternating after a warm-up
   reports (test split evaluated, training totals, gradient norms, one read);
 - loop: ``SupervisedLoop.train_epoch`` alone: the loop's own cost;
 - loop + events: ``fit`` as a run drives it, reporting every ``emit_every`` epochs
-  through the real ``EventRecorder`` into a real SQLite store (a temporary data
-  directory) with a no-op publish, with the real ``RunControl`` polling the run's
-  row, both made and ended as runner.execute_run does;
+  through the real ``EventRecorder``, up a pipe to a store process that keeps them
+  in a real SQLite store (a temporary data directory) with the executor's own
+  ``EventRelay``, with the real ``RunControl`` polling the run's row, both made and
+  ended as runner.execute_run does;
 - Basics task (mlp only): ``BasicsTask().run`` itself: set-up, loop, metrics, pictures.
 
 Cases: ``mlp`` is the Basics defaults (network, batch size, data, epochs; or
@@ -26,7 +27,7 @@ batch 64) on MNIST from ../shared/data/mnist, random images when it is absent.
 Figures: samples/s by wall clock (median and best of the rounds) and by CPU time of
 the whole process (all threads); each way's throughput over bare, from the best
 rounds (the least disturbed by other programs) and as the median of per-round
-ratios; the CPU that the recorder's and the control's threads took; and the
+ratios; the CPU that the control's thread and the store process took; and the
 target lines: loop + events over bare and over bare + evaluation, best of rounds.
 It reports; it does not fail.
 """
@@ -88,7 +89,7 @@ class Case:
     emit_every: int = 1
     running_totals: bool = False  # True: training metrics summed as it goes, not by evaluating the training split
     task_config: Any = None  # a BasicsConfig: also time the Basics task itself
-    thread_seconds: dict[str, list[float]] = field(default_factory=lambda: {"flush": [], "control": [], "wall": []})
+    thread_seconds: dict[str, list[float]] = field(default_factory=lambda: {"control": [], "wall": []})
     events: int = 0
 
     @property
@@ -184,20 +185,23 @@ def train_basics_task(case: Case, model: nn.Module, optimizer: torch.optim.Optim
 
 
 class RunParts:
-    """The EventRecorder (publishing nowhere) and RunControl of one run, made and ended as runner.execute_run does.
+    """The EventRecorder and RunControl of one run, made and ended as runner.execute_run does.
 
-    On the way out it notes the CPU time their background threads took (``note``).
+    The recorder delivers up a real pipe to the store process (``StoreProcess``),
+    as a training process does to the web server. On the way out it notes the CPU
+    time the control's polling thread took (``note``).
     """
 
     def __init__(self, case: Case, run_id: int, note: bool = True):
         self.case, self.run_id, self.note = case, run_id, note
 
     def __enter__(self):
+        from playground.runs import store
         from playground.runs.control import RunControl
         from playground.runs.recorder import EventRecorder
 
         self.started = time.perf_counter()
-        self.recorder = EventRecorder(self.run_id, lambda run_id, events: None)
+        self.recorder = EventRecorder(self.run_id, STORE.deliver, first_seq=store.last_seq(self.run_id) + 1)
         self.control = RunControl(self.run_id, self.recorder)
         self.recorder("status", {"status": "running", "device": str(self.case.device)})
         return self.recorder, self.control
@@ -205,16 +209,63 @@ class RunParts:
     def __exit__(self, *exc) -> None:
         if self.note:
             seconds = self.case.thread_seconds
-            seconds["flush"].append(thread_cpu(self.recorder._thread))
             seconds["control"].append(thread_cpu(self.control._thread))
             seconds["wall"].append(time.perf_counter() - self.started)
-            self.case.events = self.recorder._next_seq - 1
+            self.case.events = self.recorder.next_seq - 1
         self.control.close()
         self.recorder.finish("succeeded")
 
 
 def thread_cpu(thread) -> float:
     return time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
+
+
+class StoreProcess:
+    """The web server's side of the event path: a process that stores what runs deliver, as the local executor does."""
+
+    def start(self) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=store_delivered_events, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+        self.conn.recv()  # ready: its start-up is not in anyone's round
+
+    def deliver(self, run_id: int, texts: list[str]) -> None:
+        self.conn.send(("events", run_id, texts))
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU seconds the store process has used so far."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def store_delivered_events(conn) -> None:
+    """Store every batch that arrives, several runs' at once, through the executor's own EventRelay."""
+    from multiprocessing.connection import wait
+
+    import django
+
+    django.setup()
+    from playground.runs.relay import EventRelay
+
+    relay = EventRelay()
+    conn.send("ready")
+    while True:
+        wait([conn])
+        try:
+            while conn.poll():
+                _, run_id, texts = conn.recv()
+                relay.add(run_id, texts)
+        except EOFError:
+            relay.flush()
+            return
+        relay.flush()
+
+
+STORE = StoreProcess()
 
 
 # --- the cases -------------------------------------------------------------------------------
@@ -322,6 +373,7 @@ def measure(case: Case, rounds: int) -> None:
     if case.task_config is not None:
         ways["Basics task"] = train_basics_task
     samples = case.epochs * len(case.train)
+    store_cpu = STORE.cpu_seconds()
     print(f"\ncase {case.name}: {case.about}")
     models = {name: timed(case, train)[2] for name, train in ways.items()}  # warm-up: lazy initialisation
     wall: dict[str, list[float]] = {name: [] for name in ways}
@@ -339,10 +391,9 @@ def measure(case: Case, rounds: int) -> None:
               f"{samples / statistics.median(cpu[name]):8,.0f}   {ratios(wall, name, 'bare')}")
     threads = case.thread_seconds
     run_wall = sum(threads["wall"])
-    print(f"  threads of a run with events: recorder {1000 * statistics.median(threads['flush']):.0f} ms "
-          f"({100 * sum(threads['flush']) / run_wall:.1f}% of its wall time), control "
-          f"{1000 * statistics.median(threads['control']):.0f} ms ({100 * sum(threads['control']) / run_wall:.1f}%); "
-          f"{case.events} events a run")
+    print(f"  a run with events: control thread {1000 * statistics.median(threads['control']):.0f} ms "
+          f"({100 * sum(threads['control']) / run_wall:.1f}% of its wall time); {case.events} events, stored by "
+          f"the store process in {STORE.cpu_seconds() - store_cpu:.2f} CPU s over all rounds")
     difference = weights_differ(models["loop + events"], models["bare"])
     print(f"  same weights after loop + events and bare: {'yes' if difference == 0 else f'no, up to {difference:.3g} apart'}")
     for reference in ("bare", "bare + evaluation"):
@@ -379,6 +430,7 @@ def main() -> None:
     args = parser.parse_args()
 
     setup_store()
+    STORE.start()
     from django.conf import settings
 
     device = pick_device(args.device)

@@ -14,15 +14,16 @@ from typing import Any
 from django.db import close_old_connections
 
 from playground.runs.models import Run
-from playground.tasks.base import Control, Emitter, Stopped
+from playground.runs.recorder import EventRecorder
+from playground.tasks.base import Control, Stopped
 
 log = logging.getLogger(__name__)
 
 
 class RunControl(Control):
-    def __init__(self, run_id: int, emit: Emitter, poll_interval: float = 0.25):
+    def __init__(self, run_id: int, recorder: EventRecorder, poll_interval: float = 0.25):
         self.run_id = run_id
-        self.emit = emit
+        self.recorder = recorder
         self.poll_interval = poll_interval
         self.stop_requested = False
         self.pause_requested = False
@@ -36,6 +37,7 @@ class RunControl(Control):
         self._thread.start()
 
     def check(self) -> dict[str, Any]:
+        self.recorder.send_pending()  # a step boundary: what the last step emitted leaves together
         if self.stop_requested:
             raise Stopped()
         if self.pause_requested:
@@ -61,7 +63,8 @@ class RunControl(Control):
         self._set_status("running")
 
     def _set_status(self, status: str) -> None:
-        self.emit("status", {"status": status})  # storing it moves the run's row too
+        self.recorder("status", {"status": status})  # storing it moves the run's row too
+        self.recorder.send_pending()
 
     def _poll_loop(self) -> None:
         while not self._closed.wait(self.poll_interval):

@@ -21,6 +21,7 @@ from torch import Tensor, nn
 
 from playground.tasks.base import Control, Emitter, finite
 
+EVALUATION_CHUNK_NUMBERS = 2**18
 LossFunction = Callable[[Tensor, Tensor], Tensor]  # (output, target) -> mean loss
 CorrectFunction = Callable[[Tensor, Tensor], Tensor]  # (output, target) -> number right, a 0-d tensor
 EpochHook = Callable[[int, bool], None]  # (epoch, final)
@@ -80,7 +81,7 @@ def read_host(values: Sequence[Tensor]) -> list[float]:
     """Bring several 0-d device tensors to the host at once: one synchronisation, not one each."""
     if not values:
         return []
-    return torch.stack([v.detach().double().reshape(()) for v in values]).tolist()
+    return torch.stack([v.detach().reshape(()) for v in values]).tolist()
 
 
 class SupervisedLoop:
@@ -120,6 +121,7 @@ class SupervisedLoop:
         # which is cheaper for small data and measures the same weights as the test split.
         self.running_totals = running_totals
         self._running = self._zero_totals()
+        self._joined_cache: tuple[tuple[int, ...], Split, Sequence[Split]] | None = None
 
     def _zero_totals(self) -> Totals:
         zero = torch.zeros((), device=self.device)
@@ -173,23 +175,61 @@ class SupervisedLoop:
         return totals
 
     @torch.no_grad()
-    def evaluate(self, data: Split, chunk: int = 8192) -> Totals:
-        """Loss and correct answers over a whole split, in chunks, without gradients."""
+    def evaluate(self, *splits: Split, chunk: int | None = None) -> list[Totals]:
+        """Loss and correct answers over each whole split, without gradients, ``chunk`` examples at a time.
+
+        The default chunk holds about a million input numbers, so that a chunk's
+        activations stay in cache (1000 MNIST images at once took half as long
+        again as 256 at a time). Splits that fit in one chunk together share one
+        forward pass: for small data a report costs as many kernels as it
+        launches, whatever their size.
+        """
         self.model.eval()
+        chunk = chunk or max(1, EVALUATION_CHUNK_NUMBERS // max(1, splits[0].x[0].numel()))
+        if len(splits) > 1 and sum(map(len, splits)) <= chunk:
+            joined = self._joined(splits)
+            with self._autocast():
+                output = self.model(joined.x)
+            totals, at = [], 0
+            for split in splits:
+                totals.append(self._totals(output[at : at + len(split)], joined.y[at : at + len(split)]))
+                at += len(split)
+            return totals
+        return [self._evaluate_in_chunks(split, chunk) for split in splits]
+
+    def _joined(self, splits: Sequence[Split]) -> Split:
+        """The splits end to end, made once: the data of a run does not change."""
+        key = tuple(id(split.x) for split in splits)
+        if self._joined_cache is None or self._joined_cache[0] != key:
+            joined = Split(torch.cat([s.x for s in splits]), torch.cat([s.y for s in splits]))
+            self._joined_cache = (key, joined, splits)  # holding the splits keeps their ids theirs
+        return self._joined_cache[1]
+
+    def _totals(self, output: Tensor, y: Tensor) -> Totals:
+        with self._autocast():
+            loss = self.loss_fn(output, y).float() * len(y)
+        correct = self.correct_fn(output, y) if self.correct_fn else None
+        return Totals(loss, correct, len(y))
+
+    def _evaluate_in_chunks(self, data: Split, chunk: int) -> Totals:
         totals = self._zero_totals()
         for start in range(0, len(data), chunk):
             x, y = data.x[start : start + chunk], data.y[start : start + chunk]
             with self._autocast():
                 output = self.model(x)
-                totals.loss.add_(self.loss_fn(output, y).float() * len(y))
-            if totals.correct is not None and self.correct_fn:
-                totals.correct.add_(self.correct_fn(output, y))
+            part = self._totals(output, y)
+            totals.loss.add_(part.loss)
+            if totals.correct is not None and part.correct is not None:
+                totals.correct.add_(part.correct)
         totals.count = len(data)
         return totals
 
     def grad_norms(self, weights: Sequence[Tensor]) -> list[Tensor]:
         """Norm of each weight's gradient from the latest step, as device tensors."""
-        return [w.grad.norm() if w.grad is not None else torch.zeros((), device=self.device) for w in weights]
+        grads = [w.grad for w in weights if w.grad is not None]
+        if not grads or len(grads) < len(weights):  # none asked for, or before the first step
+            return [w.grad.norm() if w.grad is not None else torch.zeros((), device=self.device) for w in weights]
+        return list(torch._foreach_norm(grads))  # one kernel for all, as clip_grad_norm_ does
 
 
 @dataclass
@@ -251,8 +291,10 @@ def report(
     Train metrics are the loop's running totals when it keeps them (none before the
     first step), else an evaluation of the whole training split.
     """
-    train_totals = loop.take_running() if loop.running_totals else loop.evaluate(train)
-    splits = [("train", train_totals), ("test", loop.evaluate(test))]
+    if loop.running_totals:
+        splits = [("train", loop.take_running()), ("test", loop.evaluate(test)[0])]
+    else:
+        splits = list(zip(("train", "test"), loop.evaluate(train, test)))
     device_values = [t for _, totals in splits for t in (totals.loss, totals.correct) if t is not None]
     norms = loop.grad_norms(grad_weights)
     events = metric_events(epoch, read_host(device_values + norms), splits, len(norms))

@@ -80,10 +80,28 @@ def test_running_totals_sum_the_training_loss_until_taken():
 
 def test_evaluation_in_chunks_equals_one_pass():
     loop, data = make_loop(), blobs(100)
-    whole, chunked = loop.evaluate(data), loop.evaluate(data, chunk=7)
+    [whole], [chunked] = loop.evaluate(data), loop.evaluate(data, chunk=7)
     assert whole.count == chunked.count == 100
     assert whole.loss.item() == pytest.approx(chunked.loss.item(), rel=1e-5)
     assert whole.correct.item() == chunked.correct.item()
+
+
+def test_splits_evaluated_together_equal_each_alone():
+    loop, train, test = make_loop(), blobs(100), blobs(30)
+    together = loop.evaluate(train, test)
+    alone = loop.evaluate(train) + loop.evaluate(test)
+    for a, b in zip(together, alone):
+        assert a.count == b.count
+        assert a.loss.item() == pytest.approx(b.loss.item(), rel=1e-5)
+        assert a.correct.item() == b.correct.item()
+
+
+def test_gradient_norms_before_and_after_the_first_step():
+    loop = make_loop()
+    weights = [loop.model[0].weight, loop.model[2].weight]
+    assert [n.item() for n in loop.grad_norms(weights)] == [0.0, 0.0]
+    loop.train_epoch(blobs(16), epoch=1)
+    assert [n.item() for n in loop.grad_norms(weights)] == pytest.approx([w.grad.norm().item() for w in weights])
 
 
 def test_fit_reports_on_schedule_and_learns():
@@ -128,7 +146,7 @@ def test_training_never_reads_the_device(monkeypatch):
 
 
 def test_not_finite_values_become_none():
-    totals = make_loop().evaluate(blobs(4))
+    [totals] = make_loop().evaluate(blobs(4))
     events = metric_events(3, [math.nan, 2.0, math.inf], [("train", totals)], norms=1)
     assert events == [{"split": "train", "epoch": 3, "loss": None, "accuracy": 0.5}, {"split": "grad", "epoch": 3, "norms": [None]}]
     assert read_host([torch.tensor(1), torch.tensor([2.5])]) == [1.0, 2.5]
