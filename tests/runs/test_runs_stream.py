@@ -147,3 +147,21 @@ async def test_events_the_layer_dropped_at_the_end_of_a_run_still_arrive():
     got = json.loads(await ws.receive_from(timeout=5))
     assert [e["seq"] for e in got] == [4, 5]
     await ws.disconnect()
+
+
+async def test_live_batches_reach_the_socket_without_a_database_hop(monkeypatch):
+    """Channels checks stale connections on its database thread before every handler; watchers skip it."""
+    run = await sync_to_async(make_run)(3, "running")
+    ws = socket(run.pk, f"token={run.share_token}")
+    assert (await ws.connect())[0]
+    await ws.receive_from()
+
+    async def hop(*args, **kwargs):
+        raise AssertionError("a live batch went to the database thread")
+
+    monkeypatch.setattr("channels.consumer.aclose_old_connections", hop)
+    more = [{"seq": 4, "type": "log", "step": 4, "data": {"message": "live"}, "time": 0.0}]
+    await sync_to_async(store.record_events)({run.pk: more})
+    await get_channel_layer().group_send(group_name(run.pk), events_message(more))
+    assert json.loads(await ws.receive_from())["seq"] == 4
+    await ws.disconnect()
