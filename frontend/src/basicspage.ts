@@ -90,7 +90,9 @@ export class BasicsPage {
       onErrors: (problems) => this.showErrors(problems),
     });
     this.layers = new LayersPanel(palette);
-    byId("lessons-slot").append(lessonsSection((preset) => void this.applyPreset(preset)));
+    byId("lessons-slot").append(
+      lessonsSection(this.state.task.catalogue?.lessons ?? [], (preset) => void this.applyPreset(preset)),
+    );
     byId("layers-slot").append(this.layers.element);
     this.wireButtons();
     window.addEventListener("hashchange", () => this.hashChanged());

@@ -1,4 +1,5 @@
 /** The Basics page's state: the task configuration plus UI toggles, mirrored in the URL hash. */
+import type { Lesson } from "./presets";
 import { fieldsOf, type FieldInfo, type SchemaNode } from "./schema";
 import { parseState, propsFromFields, serializeState, type Prop, type State } from "./state";
 
@@ -17,7 +18,7 @@ export const DATA_FIELDS = ["dataset", "problem", "points", "n_points", "noise",
 /** Fields that may change without ending the current run. */
 export const LIVE_FIELDS = ["learning_rate", "epochs", "target_test_loss", ...UI_PROPS.map((p) => p.name)];
 
-/** A task's description from `GET /api/tasks`; its catalogue says each dataset's problem type. */
+/** A task's description from `GET /api/tasks`; its catalogue says each dataset's problem type, and holds the lessons. */
 export interface TaskInfo {
   name: string;
   title: string;
@@ -26,6 +27,7 @@ export interface TaskInfo {
   catalogue?: {
     datasets?: Record<string, { problem?: string | null; classes?: number; description?: string }>;
     features?: Record<string, { label: string; description?: string }>;
+    lessons?: Lesson[];
   };
 }
 

@@ -1,9 +1,9 @@
 /** The lessons strip: each lesson's two preset buttons beside its two-sentence explanation. */
 import { h } from "./dom";
-import { LESSONS, type Preset } from "./presets";
+import type { Lesson, Preset } from "./presets";
 
-/** Builds the lessons section; `onPick` loads and trains a preset. */
-export function lessonsSection(onPick: (preset: Preset) => void): HTMLElement {
+/** Builds the lessons section from the task's lessons; `onPick` loads and trains a preset. */
+export function lessonsSection(lessons: Lesson[], onPick: (preset: Preset) => void): HTMLElement {
   return h(
     "section",
     { className: "lessons panel", "aria-labelledby": "lessons-title" },
@@ -11,7 +11,7 @@ export function lessonsSection(onPick: (preset: Preset) => void): HTMLElement {
     h(
       "ul",
       { className: "lesson-list" },
-      LESSONS.map((lesson) =>
+      lessons.map((lesson) =>
         h(
           "li",
           { className: "lesson" },

@@ -26,6 +26,7 @@ from playground.data import toy
 from playground.tasks import checkpoint
 from playground.tasks.base import RunContext, Stopped, Task
 from playground.tasks.basics_config import BasicsConfig
+from playground.tasks.basics_lessons import LESSONS
 from playground.tasks.basics_pictures import BasicsPictures
 from playground.tasks.loop import Schedule, Split, SupervisedLoop, cpu_threads, fit, report
 
@@ -164,8 +165,9 @@ class BasicsTask(Task):
 
     @staticmethod
     def catalogue() -> dict[str, Any]:
-        """The datasets and input features, with their words, for the page's controls."""
+        """The datasets and input features, with their words, for the page's controls, and its lessons."""
         return {
+            "lessons": LESSONS,
             "datasets": {
                 name: {"problem": d.problem, "classes": d.classes, "description": d.description}
                 for name, d in toy.DATASETS.items()
