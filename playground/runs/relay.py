@@ -12,9 +12,10 @@ import asyncio
 import json
 import logging
 
-from django.db import close_old_connections
+from django.db import OperationalError, close_old_connections
 
 from playground.runs import store
+from playground.runs.models import Run
 from playground.runs.publish import publish, run_message
 
 log = logging.getLogger(__name__)
@@ -28,17 +29,24 @@ class EventRelay:
         self.pending.setdefault(run_id, []).extend(texts)
 
     def flush(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
-        """Store and publish everything pending; if the store fails, keep it all for the next try."""
+        """Store and publish everything pending.
+
+        If the database is busy or gone, everything stays pending for the next try.
+        If one run's events cannot be stored at all, that run alone ends failed,
+        and the others' are stored as usual.
+        """
         if not self.pending:
             return
         texts = self.pending
         events = {run_id: [json.loads(text) for text in batch] for run_id, batch in texts.items()}
         try:
             kept = store.record_events(events)
-        except Exception:
+        except OperationalError:
             log.exception("storing events failed; keeping them for the next try")
             close_old_connections()
             return
+        except Exception:
+            kept = {run_id: self._record_alone(run_id, batch) for run_id, batch in events.items()}
         self.pending = {}
         messages = []
         for run_id, count in kept.items():
@@ -46,3 +54,14 @@ class EventRelay:
                 batch = events[run_id][:count]
                 messages.append((run_id, run_message(batch[0]["seq"], texts[run_id][:count], store.is_end(batch[-1]))))
         publish(messages, loop)
+
+    def _record_alone(self, run_id: int, events: list[dict]) -> int:
+        try:
+            return store.record_events({run_id: events})[run_id]
+        except OperationalError:
+            raise
+        except Exception as error:
+            log.exception("the events of run %s could not be stored; ending it", run_id)
+            Run.objects.filter(pk=run_id).update(stop_requested=True)
+            store.append_status(run_id, "failed", error=f"its events could not be stored ({type(error).__name__})")
+            return 0

@@ -6,6 +6,7 @@ import math
 import threading
 
 import pytest
+from django.db import OperationalError
 
 from playground.runs import relay, store
 from playground.runs.models import Run
@@ -128,7 +129,7 @@ def test_a_failed_write_keeps_the_events_for_the_next_try(monkeypatch):
     def flaky(batches):
         calls["n"] += 1
         if calls["n"] == 1:
-            raise RuntimeError("database is locked")
+            raise OperationalError("database is locked")
         return real_record(batches)
 
     monkeypatch.setattr(store, "record_events", flaky)
@@ -164,3 +165,16 @@ def test_a_publish_failure_loses_nothing_from_the_store(monkeypatch):
         events_relay.add(*item)
     events_relay.flush()
     assert store.last_seq(run.pk) == 3
+
+
+def test_a_run_whose_events_cannot_be_stored_ends_failed_alone(monkeypatch):
+    monkeypatch.setattr(relay, "publish", lambda *a, **k: None)
+    good, bad = new_run(), new_run()
+    events_relay = EventRelay()
+    events_relay.add(good.pk, [store.encode_event({"seq": 2, "type": "log", "step": None, "data": {"message": "fine"}, "time": 0.0})])
+    events_relay.add(bad.pk, [store.encode_event({"seq": 1, "type": "log", "step": None, "data": {"message": "seq taken"}, "time": 0.0})])
+    events_relay.flush()
+    assert store.events_after(good.pk, 1)[0]["data"] == {"message": "fine"}
+    bad.refresh_from_db()
+    assert bad.status == "failed" and "could not be stored" in bad.error and bad.stop_requested
+    assert events_relay.pending == {}
