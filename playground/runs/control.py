@@ -37,7 +37,6 @@ class RunControl(Control):
         self._thread.start()
 
     def check(self) -> dict[str, Any]:
-        self.recorder.send_pending()  # a step boundary: what the last step emitted leaves together
         if self.stop_requested:
             raise Stopped()
         if self.pause_requested:
@@ -64,7 +63,6 @@ class RunControl(Control):
 
     def _set_status(self, status: str) -> None:
         self.recorder("status", {"status": status})  # storing it moves the run's row too
-        self.recorder.send_pending()
 
     def _poll_loop(self) -> None:
         while not self._closed.wait(self.poll_interval):

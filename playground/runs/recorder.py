@@ -1,20 +1,18 @@
-"""The emitter a running task talks to: numbers its events and hands them on at the next step.
+"""The emitter a running task talks to: numbers its events and hands them on as they come.
 
 The training process neither stores nor publishes. It encodes each event once and
 passes it to ``deliver`` (the pipe to the web process, whose one writer stores
-every run's events in shared transactions and publishes them after commit).
-
-Events wait for the step boundary: the run's control calls ``send_pending`` at
-every step, so what a report emits at once (train and test metrics, gradient
-norms, pictures) leaves as one message, and one wake-up of the web process,
-microseconds after the last of them. Nothing waits long: events also leave
-when they have waited ``hold`` seconds and another comes, and when the run ends.
+every run's events in shared transactions and publishes them after commit). An
+event leaves when it is emitted, except inside ``together()``, which a task uses
+around a burst (``tasks.base.emitted_together``): the burst then leaves as one
+message, one wake-up of the web process.
 """
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from playground.runs import store
 
@@ -24,36 +22,38 @@ Deliver = Callable[[int, list[str]], None]
 class EventRecorder:
     """Callable emitter: ``recorder(type, data, step)``. Thread-safe: seqs leave in the order they are given."""
 
-    def __init__(self, run_id: int, deliver: Deliver, first_seq: int, hold: float = 0.02):
+    def __init__(self, run_id: int, deliver: Deliver, first_seq: int):
         self.run_id = run_id
         self.deliver = deliver
         self.next_seq = first_seq
-        self.hold = hold
         self._pending: list[str] = []
-        self._since = 0.0
-        self._lock = threading.Lock()
+        self._holding = 0
+        self._lock = threading.RLock()
 
     def __call__(self, type: str, data: dict[str, Any], step: int | None = None) -> None:
-        now = time.time()
         with self._lock:
-            event = {"seq": self.next_seq, "type": type, "step": step, "data": data, "time": now}
+            event = {"seq": self.next_seq, "type": type, "step": step, "data": data, "time": time.time()}
             self._pending.append(store.encode_event(event))
             self.next_seq += 1
-            if len(self._pending) == 1:
-                self._since = now
-            elif now - self._since >= self.hold:
+            if not self._holding:
                 self._send()
 
-    def send_pending(self) -> None:
-        """Deliver what has been emitted since the last delivery, as one message."""
-        if self._pending:
+    @contextlib.contextmanager
+    def together(self) -> Iterator[None]:
+        """Hold what is emitted inside, and deliver it as one batch at the end."""
+        with self._lock:
+            self._holding += 1
+        try:
+            yield
+        finally:
             with self._lock:
-                self._send()
+                self._holding -= 1
+                if not self._holding:
+                    self._send()
 
     def finish(self, status: str, **extra: Any) -> None:
-        """The run's final status: the last event it emits, delivered with all before it."""
+        """The run's final status: the last event it emits."""
         self("status", {"status": status, **extra})
-        self.send_pending()
 
     def _send(self) -> None:
         if self._pending:

@@ -6,10 +6,11 @@ the tests and the benchmarks each supply their own emitter and control.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Iterator, Protocol
 
 import pydantic
 
@@ -22,6 +23,18 @@ class Stopped(Exception):
 
 class Emitter(Protocol):
     def __call__(self, type: str, data: dict[str, Any], step: int | None = None) -> None: ...
+
+
+@contextlib.contextmanager
+def emitted_together(emit: Emitter) -> Iterator[None]:
+    """Events emitted inside leave as one batch, where the emitter can hold them (the run engine's can).
+
+    Wrap bursts (a report's metrics, a set of pictures): the web server then wakes
+    once for the burst, not once per event. Any other emitter is used as it is.
+    """
+    together = getattr(emit, "together", None)
+    with together() if together is not None else contextlib.nullcontext():
+        yield
 
 
 class Control:

@@ -13,7 +13,7 @@ import torch
 from torch import Tensor, nn
 
 from playground.data.toy import EXTENT, feature_columns
-from playground.tasks.base import Emitter, finite
+from playground.tasks.base import Emitter, emitted_together, finite
 from playground.tasks.pictures import encode_planes, grid_points, to_host
 
 UNIT_GRID = 20  # cells per side of each neuron's thumbnail
@@ -83,8 +83,9 @@ class BasicsPictures:
         ]
 
     def emit(self, epoch: int, step: int, emit: Emitter) -> None:
-        for kind, data in self.events(epoch):
-            emit(kind, data, step)
+        with emitted_together(emit):
+            for kind, data in self.events(epoch):
+                emit(kind, data, step)
 
     def _surface(self, epoch: int, planes: np.ndarray) -> dict[str, Any]:
         lo, hi = self.value_range

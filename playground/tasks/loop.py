@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from playground.tasks.base import Control, Emitter, finite
+from playground.tasks.base import Control, Emitter, emitted_together, finite
 
 EVALUATION_CHUNK_NUMBERS = 2**18
 LossFunction = Callable[[Tensor, Tensor], Tensor]  # (output, target) -> mean loss
@@ -298,8 +298,9 @@ def report(
     device_values = [t for _, totals in splits for t in (totals.loss, totals.correct) if t is not None]
     norms = loop.grad_norms(grad_weights)
     events = metric_events(epoch, read_host(device_values + norms), splits, len(norms))
-    for event in events:
-        emit("metric", event, loop.step)
+    with emitted_together(emit):
+        for event in events:
+            emit("metric", event, loop.step)
     return events
 
 

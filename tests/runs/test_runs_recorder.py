@@ -12,6 +12,7 @@ from playground.runs import relay, store
 from playground.runs.models import Run
 from playground.runs.recorder import EventRecorder
 from playground.runs.relay import EventRelay
+from playground.tasks.base import emitted_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,27 +47,32 @@ def test_events_from_many_threads_are_numbered_without_gaps_in_the_order_they_le
     assert events[-1]["data"] == {"status": "succeeded"}
 
 
-def test_events_emitted_together_leave_together_at_the_next_step(monkeypatch):
+def test_an_event_leaves_when_emitted_and_a_burst_leaves_together():
     sent: list[tuple[int, list[str]]] = []
-    recorder = EventRecorder(7, lambda rid, texts: sent.append((rid, texts)), first_seq=2, hold=0.02)
-    clock = [1000.0]
-    monkeypatch.setattr("playground.runs.recorder.time.time", lambda: clock[0])
-    for split in ("train", "test", "grad"):
-        recorder("metric", {"split": split}, step=25)
-    assert sent == []
-    recorder.send_pending()  # what the control does at every step
-    assert [len(texts) for _, texts in sent] == [3]
-    recorder("log", {"message": "a"})
-    clock[0] += 0.05  # a task that emits without stepping still delivers after `hold`
-    recorder("log", {"message": "b"})
-    assert [len(texts) for _, texts in sent] == [3, 2]
+    recorder = EventRecorder(7, lambda rid, texts: sent.append((rid, texts)), first_seq=2)
+    recorder("log", {"message": "alone"})
+    assert [len(texts) for _, texts in sent] == [1]
+    with emitted_together(recorder):
+        for split in ("train", "test", "grad"):
+            recorder("metric", {"split": split}, step=25)
+        with emitted_together(recorder):  # nested bursts leave with the outer one
+            recorder("image", {"name": "surface"}, step=25)
+        assert len(sent) == 1
+    assert [len(texts) for _, texts in sent] == [1, 4]
+    assert [json.loads(t)["seq"] for _, texts in sent for t in texts] == [2, 3, 4, 5, 6]
+
+
+def test_other_emitters_are_used_as_they_are():
+    seen = []
+    with emitted_together(lambda *event: seen.append(event)) as nothing:
+        assert nothing is None
+    assert seen == []
 
 
 def test_numbers_that_json_cannot_hold_leave_as_null():
     sent: list[tuple[int, list[str]]] = []
     recorder = EventRecorder(7, lambda rid, texts: sent.append((rid, texts)), first_seq=2)
     recorder("metric", {"split": "train", "loss": math.nan, "values": [1.0, math.inf]}, step=1)
-    recorder.send_pending()
     event = json.loads(sent[0][1][0])
     assert event["data"] == {"split": "train", "loss": None, "values": [1.0, None]}
 
@@ -137,7 +143,6 @@ def test_a_failed_write_keeps_the_events_for_the_next_try(monkeypatch):
     sent: list[tuple[int, list[str]]] = []
     recorder = recorder_into(sent, run.pk)
     recorder("log", {"message": "kept"})
-    recorder.send_pending()
     events_relay = EventRelay()
     events_relay.add(*sent[0])
     events_relay.flush()
