@@ -178,3 +178,17 @@ def test_every_control_has_a_label(page, server_url):
     page.get_by_text("More settings").click()
     expect(page.locator(".builder-summary").first).to_contain_text("parameters", timeout=10_000)
     assert page.evaluate(UNLABELLED_CONTROLS) == []
+
+
+def test_dragging_a_layer_reorders_the_stack(page, server_url):
+    page.goto(f"{server_url}/basics")
+    page.get_by_text("Network as layers").click()
+    demo = page.get_by_role("group", name="Your own layer stack")
+    types = demo.locator(":scope .layer-card > .layer-head .layer-type")
+    expect(types.first).to_be_visible()
+    before = types.all_inner_texts()
+    after = [before[1], before[2], before[0], *before[3:]]
+    assert after != before, "the stack's first layers must differ for the move to show"
+    demo.locator('.layer-card[data-path="0"]').drag_to(demo.locator('.layer-card[data-path="2"]'))
+    expect(types).to_have_text(after)
+    expect(demo.locator(".builder-summary")).to_contain_text("parameters", timeout=10_000)
