@@ -51,7 +51,7 @@ def record_events(batches: dict[int, list[dict[str, Any]]]) -> dict[int, int]:
     agree. Nothing is kept after a run has ended: a run ends once.
     """
     kept: dict[int, int] = {}
-    rows: list[Event] = []
+    rows: list[tuple] = []
     with transaction.atomic():
         statuses = run_statuses(list(batches))
         for run_id, events in batches.items():
