@@ -55,6 +55,8 @@ from torch import Tensor, nn
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.store_process import StoreProcess  # noqa: E402
+
 TARGET = 0.97
 MNIST_DIR = ROOT.parent / "shared" / "data" / "mnist"
 
@@ -218,51 +220,6 @@ class RunParts:
 
 def thread_cpu(thread) -> float:
     return time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
-
-
-class StoreProcess:
-    """The web server's side of the event path: a process that stores what runs deliver, as the local executor does."""
-
-    def start(self) -> None:
-        import multiprocessing
-
-        context = multiprocessing.get_context("spawn")
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=store_delivered_events, args=(child,), daemon=True)
-        self.process.start()
-        child.close()
-        self.conn.recv()  # ready: its start-up is not in anyone's round
-
-    def deliver(self, run_id: int, texts: list[str]) -> None:
-        self.conn.send(("events", run_id, texts))
-
-    def cpu_seconds(self) -> float:
-        """User and system CPU seconds the store process has used so far."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def store_delivered_events(conn) -> None:
-    """Store every batch that arrives, several runs' at once, through the executor's own EventRelay."""
-    from multiprocessing.connection import wait
-
-    import django
-
-    django.setup()
-    from playground.runs.relay import EventRelay
-
-    relay = EventRelay()
-    conn.send("ready")
-    while True:
-        wait([conn])
-        try:
-            while conn.poll():
-                _, run_id, texts = conn.recv()
-                relay.add(run_id, texts)
-        except EOFError:
-            relay.flush()
-            return
-        relay.flush()
 
 
 STORE = StoreProcess()

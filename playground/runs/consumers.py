@@ -60,9 +60,7 @@ class RunConsumer(AsyncWebsocketConsumer):
         if not allowed:
             await self.close(code=4404)
             return
-        if events:
-            await self.send_texts(events[-1]["seq"], [store.encode_event(e) for e in events], store.is_end(events[-1]))
-        if len(events) == PAGE:
+        if await self.send_page(events):
             await self.send_stored()
         if not self.ended:
             self.watchdog = asyncio.create_task(self.look_in_store_when_quiet())
@@ -110,15 +108,18 @@ class RunConsumer(AsyncWebsocketConsumer):
             await self.send_texts(last, fresh, message["ended"])
 
     async def send_stored(self, up_to: int | None = None) -> None:
-        while True:
+        more = True
+        while more:
             events = await stored_events(self.run_id, self.sent)
             if up_to is not None:
                 events = [e for e in events if e["seq"] <= up_to]
-            if not events:
-                return
+            more = await self.send_page(events)
+
+    async def send_page(self, events: list[dict]) -> bool:
+        """Send a page of stored events; True when it was full, so the store may hold more."""
+        if events:
             await self.send_texts(events[-1]["seq"], [store.encode_event(e) for e in events], store.is_end(events[-1]))
-            if len(events) < PAGE:
-                return
+        return len(events) == PAGE
 
     async def send_texts(self, last: int, texts: list[str], ended: bool) -> None:
         """Events up to seq ``last``, already encoded: one alone, several as a JSON list."""

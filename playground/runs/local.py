@@ -2,9 +2,9 @@
 
 One thread in the web process does everything here: it starts queued runs on
 free slots, stores the events that training processes send up their pipes and
-relays them to the channel layer (see relay.py; the in-memory layer cannot be
-reached from another process),
-notices processes that die, and enforces cancel deadlines and the time limit.
+relays them to the channel layer (relay.py; the in-memory layer cannot be
+reached from another process), notices processes that die, and enforces cancel
+deadlines and the time limit.
 Each slot keeps a spare process warm so a run starts without importing PyTorch.
 """
 from __future__ import annotations

@@ -28,7 +28,7 @@ class EventRecorder:
         self.next_seq = first_seq
         self._pending: list[str] = []
         self._holding = 0
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()
 
     def __call__(self, type: str, data: dict[str, Any], step: int | None = None) -> None:
         with self._lock:
