@@ -10,7 +10,6 @@ import { featureText } from "./fields";
 import { Heatmap } from "./heatmap";
 import { LayersPanel } from "./layerspanel";
 import { lessonsSection } from "./lessons";
-import { LineChart } from "./linechart";
 import { NetDiagram } from "./netdiagram";
 import { mlpSpec } from "./netspec";
 import { findType, type LayerTypeSpec } from "./palette";
@@ -18,8 +17,7 @@ import { clickedPoint } from "./points";
 import { PointsPanel } from "./pointspanel";
 import { presetConfig, type Preset } from "./presets";
 import { previewFitted, type Preview } from "./preview";
-import { RunView } from "./runview";
-import { SERIES_COLORS } from "./colors";
+import { accuracyChart, lossChart, RunView } from "./runview";
 import { Trainer, type TrainerState } from "./trainer";
 
 const TASK = "basics";
@@ -64,11 +62,10 @@ export class BasicsPage {
     this.heatmap.canvas.addEventListener("click", (event) => this.clickPlane(event));
     this.addToggle("showTest", "Show test data");
     this.addToggle("discretize", "Discretize output");
-    const series = [{ label: "train", color: SERIES_COLORS.train }, { label: "test", color: SERIES_COLORS.test }];
     this.view = new RunView({
       heatmap: this.heatmap,
-      lossChart: new LineChart(byId("loss-chart"), { title: "Train and test loss per epoch", series, height: 150 }),
-      accuracyChart: new LineChart(byId("accuracy-chart"), { title: "Train and test accuracy per epoch", series, height: 130 }),
+      lossChart: lossChart(byId("loss-chart"), 150),
+      accuracyChart: accuracyChart(byId("accuracy-chart"), 130),
       gradBox: byId("grad-chart"),
       diagram: this.diagram,
       status: byId("status-line"),
@@ -84,6 +81,7 @@ export class BasicsPage {
         link.textContent = `Run ${run.id}: open its page`;
         link.hidden = false;
         if (!continued) this.view.reset();
+        this.view.showRun(run);
       },
       onEvents: (events) => this.view.handle(events),
       onState: (trainerState) => this.showTrainerState(trainerState),
@@ -99,7 +97,7 @@ export class BasicsPage {
     this.refresh();
     this.showTrainerState("idle");
     void this.loadPreview();
-    void this.loadThumbnails();
+    this.drawThumbnails();
   }
 
   private addToggle(name: string, label: string): void {
@@ -221,18 +219,11 @@ export class BasicsPage {
     }
   }
 
-  private async loadThumbnails(): Promise<void> {
-    const minimum = this.state.fields.get("n_points")?.minimum ?? 50;
-    for (const dataset of this.picker.choices.filter((d) => d !== "custom")) {
-      const problem = datasetProblem(this.state.task, dataset) ?? this.state.values.problem;
-      const config = { ...this.state.config(), dataset, problem, n_points: minimum * 4, noise: 0, points: null };
-      try {
-        const fitted = await previewFitted(TASK, config, this.state.fields.get("problem")?.choices ?? []);
-        this.picker.setThumbnail(dataset, [...fitted.train, ...fitted.test]);
-      } catch {
-        continue;
-      }
-    }
+  /** Draws each dataset's thumbnail from the samples the page's HTML carries (no request). */
+  private drawThumbnails(): void {
+    const element = document.getElementById("dataset-samples");
+    const samples = element?.textContent ? (JSON.parse(element.textContent) as Record<string, Point[]>) : {};
+    for (const [dataset, points] of Object.entries(samples)) this.picker.setThumbnail(dataset, points);
   }
 
   private pickDataset(dataset: string): void {

@@ -1,4 +1,5 @@
 /** Types of runs and their events, as docs/api.md describes them. */
+import type { NetSpec } from "./netspec";
 
 /** The kinds of event a run emits. */
 export type EventType = "metric" | "text" | "image" | "table" | "status" | "log";
@@ -30,6 +31,8 @@ export interface Run {
   last_seq: number;
   share_token?: string;
   is_owner?: boolean;
+  /** The network spec the configuration trains (null for a task without one). */
+  net?: NetSpec | null;
 }
 
 /** The statuses after which a run emits nothing more. */

@@ -1,2 +1,2 @@
-/** Entry of the home page: only its styles; the cards are plain links rendered by Django. */
+/** Entry of the home page and the "coming next" pages: only the site's styles; their content is plain HTML rendered by Django. */
 import "./style.css";

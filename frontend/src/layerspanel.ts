@@ -1,14 +1,8 @@
 /** The "Network as layers" panel: the Basics MLP as a layer stack, and a stack of your own to try. */
-import { apiPost } from "./api";
 import { LayerStackBuilder } from "./builder";
 import { h } from "./dom";
-import type { InspectResult, NetSpec } from "./netspec";
+import { inspectNet, type NetSpec } from "./netspec";
 import type { LayerTypeSpec } from "./palette";
-
-/** Asks the server to inspect a stack. */
-export function inspectNet(net: NetSpec): Promise<InspectResult> {
-  return apiPost<InspectResult>("nets/inspect", { net });
-}
 
 /** The panel with the read-only stack of the Basics network and an editable demo stack. */
 export class LayersPanel {

@@ -9,6 +9,43 @@ export function powerOfTen(exponent: number): string {
   return `1e${exponent}`;
 }
 
+/** Bounds of a chart's y axis: ends that never move, and the least span it shows. */
+export interface YBounds {
+  min?: number;
+  max?: number;
+  /** The axis spans at least this much, so that small noise stays small on the screen. */
+  minSpan?: number;
+  /** Rounds the free ends out to whole numbers (decades on a log10 chart). */
+  whole?: boolean;
+}
+
+/** Accuracy in percent: always the whole 0–100 %, so 49 % against 51 % looks like the noise it is. */
+export const PERCENT_AXIS: YBounds = { min: 0, max: 100 };
+/** Loss: from zero up, so a flat loss looks flat. */
+export const LOSS_AXIS: YBounds = { min: 0 };
+/** log10 of a positive quantity: at least one decade, ending on powers of ten. */
+export const DECADES_AXIS: YBounds = { minSpan: 1, whole: true };
+
+/** The y range a chart shows for data from `low` to `high` (null: no data yet) within `bounds`. */
+export function yRange(low: number | null, high: number | null, bounds: YBounds): [number, number] {
+  const minSpan = bounds.minSpan ?? 0;
+  let lo = bounds.min ?? low ?? 0;
+  let hi = bounds.max ?? high ?? lo + Math.max(minSpan, 1);
+  if (bounds.whole) [lo, hi] = [Math.floor(lo), Math.ceil(hi)];
+  else if (low !== null && high !== null) {
+    const pad = (hi - lo) * 0.05;
+    if (bounds.min === undefined) lo -= pad;
+    if (bounds.max === undefined) hi += pad;
+  }
+  const missing = minSpan - (hi - lo);
+  if (missing > 0) {
+    if (bounds.min !== undefined || bounds.whole) hi += missing;
+    else if (bounds.max !== undefined) lo -= missing;
+    else [lo, hi] = [lo - missing / 2, hi + missing / 2];
+  }
+  return hi > lo ? [lo, hi] : [lo, lo + 1];
+}
+
 /** One line of a chart. */
 export interface SeriesDef {
   label: string;
@@ -26,6 +63,8 @@ export interface LineChartOptions {
   height?: number;
   /** Plots log10 of the values (positive values only), with the axis labelled in powers of ten. */
   logScale?: boolean;
+  /** Bounds of the y axis (default: follows the data; a log scale spans whole decades). */
+  y?: YBounds;
   /** Shows uPlot's legend under the chart (for series the page does not name itself). */
   legend?: boolean;
 }
@@ -81,13 +120,14 @@ export class LineChart {
     container.setAttribute("role", "img");
     container.setAttribute("aria-label", options.title);
     const width = Math.max(200, container.clientWidth || 300);
+    const bounds = options.y ?? (options.logScale ? DECADES_AXIS : {});
     this.plot = new uPlot(
       {
         width,
         height: options.height ?? 160,
         legend: { show: options.legend ?? false, live: false },
         cursor: { show: true, drag: { x: false, y: false } },
-        scales: { x: { time: false }, y: { auto: true } },
+        scales: { x: { time: false }, y: { auto: true, range: (_plot: uPlot, low: number | null, high: number | null) => yRange(low, high, bounds) } },
         axes: [
           { label: options.xLabel, labelSize: options.xLabel ? 18 : 0, size: 30, stroke: "#5b6470", grid: { stroke: "#eceef0" }, ticks: { show: false } },
           {

@@ -37,7 +37,24 @@ export interface DiagramLimits {
 
 const NODE = 34;
 const GAP = 10;
-const HEADER = 56;
+/** Room left of the input nodes for their labels ("sin(x₁)"). */
+const LEFT = 56;
+const RIGHT = 8;
+/** The least distance between columns: a column's "8 neurons" label and +/− buttons fit in it with room to spare. */
+export const MIN_STEP = 68;
+/** Heights of the rows above the nodes: the layer count, each column's buttons, each column's label. */
+const ROWS = { layers: 0, buttons: 32, label: 60, editable: 86, readOnly: 28 };
+
+/** Where each column's nodes start (x), for a drawing `width` wide; columns never come closer than MIN_STEP. */
+export function columnXs(width: number, columns: number): number[] {
+  const step = columns > 1 ? Math.max(MIN_STEP, (width - LEFT - RIGHT - NODE) / (columns - 1)) : 0;
+  return Array.from({ length: columns }, (_, c) => LEFT + c * step);
+}
+
+/** The narrowest drawing that keeps its columns MIN_STEP apart; a narrower screen scrolls it sideways. */
+export function minimumWidth(columns: number): number {
+  return LEFT + NODE + RIGHT + Math.max(0, columns - 1) * MIN_STEP;
+}
 
 /** The width (px) and opacity of an edge for a weight. */
 export function edgeStyle(weight: number): { width: number; opacity: number; color: string } {
@@ -55,6 +72,8 @@ function drawPicture(canvas: HTMLCanvasElement, values: string, width: number, h
 
 /** An SVG-and-canvas drawing of a small fully connected network. */
 export class NetDiagram {
+  private readonly frame: HTMLElement;
+  private readonly scrollHint: HTMLElement;
   private readonly element: HTMLElement;
   private readonly edges: SVGSVGElement;
   private readonly nodes: HTMLElement;
@@ -75,10 +94,12 @@ export class NetDiagram {
     this.edges = svg("svg", { class: "net-edges", "aria-hidden": "true" });
     this.nodes = h("div", { className: "net-nodes" });
     this.element = h("div", { className: "net-diagram" }, this.edges, this.nodes);
-    container.append(this.element);
+    this.frame = h("div", { className: "net-frame" }, this.element);
+    this.scrollHint = h("p", { className: "hint net-scroll-hint", hidden: true }, "Scroll sideways to see the whole network.");
+    container.append(this.frame, this.scrollHint);
     new ResizeObserver(() => {
-      if (Math.abs(this.element.clientWidth - this.width) > 2) this.layout();
-    }).observe(this.element);
+      if (Math.abs(this.frame.clientWidth - this.width) > 2) this.layout();
+    }).observe(this.frame);
   }
 
   /** Redraws for a new network shape. */
@@ -156,18 +177,21 @@ export class NetDiagram {
     const active = inputs.filter((input) => input.active);
     const counts = [inputs.length, ...hidden, outputs];
     const tallest = Math.max(...counts, 1);
-    const height = HEADER + tallest * (NODE + GAP) + GAP;
-    this.width = this.element.clientWidth;
-    const width = Math.max(320, this.width || 480);
+    const editableShape = Boolean(this.handlers.onLayers || this.handlers.onNeurons);
+    const header = editableShape ? ROWS.editable : ROWS.readOnly;
+    const height = header + tallest * (NODE + GAP) + GAP;
+    this.width = this.frame.clientWidth;
+    const width = Math.max(minimumWidth(counts.length), this.width || 480);
+    this.element.style.width = `${width}px`;
+    this.scrollHint.hidden = !this.width || width <= this.width;
     this.element.style.height = `${height}px`;
     this.edges.setAttribute("viewBox", `0 0 ${width} ${height}`);
     this.edges.setAttribute("width", String(width));
     this.edges.setAttribute("height", String(height));
-    const xs = counts.map((_, c) => 24 + (c * (width - 48 - NODE - 36)) / Math.max(1, counts.length - 1) + (c === 0 ? 0 : 36));
-    const top = (count: number, k: number) => HEADER + ((tallest - count) * (NODE + GAP)) / 2 + k * (NODE + GAP);
+    const xs = columnXs(width, counts.length);
+    const top = (count: number, k: number) => header + ((tallest - count) * (NODE + GAP)) / 2 + k * (NODE + GAP);
 
-    const editableShape = Boolean(this.handlers.onLayers || this.handlers.onNeurons);
-    this.nodes.replaceChildren(editableShape ? this.layerControls(xs) : "");
+    this.nodes.replaceChildren(this.layerControls(xs, editableShape));
     this.columns = [];
     const inputCanvases: HTMLCanvasElement[] = [];
     inputs.forEach((input, k) => {
@@ -222,7 +246,7 @@ export class NetDiagram {
     this.setEditable(this.editable);
   }
 
-  private layerControls(xs: number[]): HTMLElement {
+  private layerControls(xs: number[], editable: boolean): HTMLElement {
     const { hidden } = this.shape;
     const { maxLayers, minNeurons, maxNeurons } = this.limits;
     const box = h("div", { className: "net-controls" });
@@ -232,26 +256,31 @@ export class NetDiagram {
       element.addEventListener("click", run);
       return element;
     };
-    box.append(
-      h(
-        "div",
-        { className: "layer-count", style: `left:${xs[0]}px` },
-        button("+", "Add a hidden layer", hidden.length >= maxLayers, () => this.handlers.onLayers?.(1)),
-        button("−", "Remove a hidden layer", hidden.length === 0, () => this.handlers.onLayers?.(-1)),
-        h("span", {}, `${hidden.length} hidden layer${hidden.length === 1 ? "" : "s"}`),
-      ),
-    );
-    hidden.forEach((count, l) =>
+    const centre = (l: number) => `left:${xs[l + 1] + NODE / 2}px`;
+    if (editable) {
       box.append(
         h(
           "div",
-          { className: "neuron-count", style: `left:${xs[l + 1] - 14}px` },
-          button("+", `Add a neuron to hidden layer ${l + 1}`, count >= maxNeurons, () => this.handlers.onNeurons?.(l, 1)),
-          button("−", `Remove a neuron from hidden layer ${l + 1}`, count <= minNeurons, () => this.handlers.onNeurons?.(l, -1)),
-          h("span", {}, `${count} neuron${count === 1 ? "" : "s"}`),
+          { className: "layer-count", style: `left:0;top:${ROWS.layers}px` },
+          button("+", "Add a hidden layer", hidden.length >= maxLayers, () => this.handlers.onLayers?.(1)),
+          button("−", "Remove a hidden layer", hidden.length === 0, () => this.handlers.onLayers?.(-1)),
+          h("span", {}, `${hidden.length} hidden layer${hidden.length === 1 ? "" : "s"}`),
         ),
-      ),
-    );
+      );
+    }
+    hidden.forEach((count, l) => {
+      if (editable) {
+        box.append(
+          h(
+            "div",
+            { className: "neuron-buttons", style: `${centre(l)};top:${ROWS.buttons}px` },
+            button("+", `Add a neuron to hidden layer ${l + 1}`, count >= maxNeurons, () => this.handlers.onNeurons?.(l, 1)),
+            button("−", `Remove a neuron from hidden layer ${l + 1}`, count <= minNeurons, () => this.handlers.onNeurons?.(l, -1)),
+          ),
+        );
+      }
+      box.append(h("span", { className: "neuron-count", style: `${centre(l)};top:${editable ? ROWS.label : 0}px` }, `${count} neuron${count === 1 ? "" : "s"}`));
+    });
     return box;
   }
 }

@@ -1,4 +1,6 @@
-/** The network specification (DESIGN.md) as TypeScript types, and the Basics MLP written in it. */
+/** The network specification (DESIGN.md) as TypeScript types, the Basics MLP written in it, and the server's inspection of a stack. */
+import { apiPost } from "./api";
+import { memoByBody } from "./memo";
 
 /** One layer: its torch.nn type name and arguments; blocks nest `layers` or `branches`. */
 export interface LayerSpec {
@@ -34,6 +36,13 @@ export interface InspectResult {
   param_bytes?: number;
   activation_bytes?: number;
   batch_size?: number;
+}
+
+const askInspection = memoByBody((body: { net: NetSpec }) => apiPost<InspectResult>("nets/inspect", body));
+
+/** Asks the server to inspect a stack; a stack asked about before is answered from memory. */
+export function inspectNet(net: NetSpec): Promise<InspectResult> {
+  return askInspection({ net });
 }
 
 /** Writes a shape as "16 × 5 × 5". */

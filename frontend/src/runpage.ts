@@ -1,15 +1,17 @@
-/** A run's page: replays its stored events and follows it live; configuration read-only; fork and share. */
+/** A run's page: replays its stored events and follows it live; its settings and layers read-only; fork and share. */
 import { apiGet } from "./api";
-import { SERIES_COLORS } from "./colors";
+import { LayerStackBuilder } from "./builder";
 import { h } from "./dom";
-import type { Point, Run, RunEvent } from "./events";
+import type { Run } from "./events";
 import { featureText } from "./fields";
 import { Heatmap } from "./heatmap";
-import { LineChart } from "./linechart";
 import { NetDiagram } from "./netdiagram";
+import { inspectNet } from "./netspec";
+import { parsePalette } from "./palette";
 import { RunStream } from "./runstream";
-import { RunView, labelKindOf } from "./runview";
+import { accuracyChart, lossChart, RunView } from "./runview";
 import { fieldsOf, type SchemaNode } from "./schema";
+import { settingName, settingValue } from "./settingtext";
 import { propsFromFields, serializeState, type State } from "./state";
 
 /** The address that opens a run's configuration on its task's page. */
@@ -27,23 +29,31 @@ function seriesKey(): HTMLElement {
   return h("span", { className: "series-key" }, h("span", { className: "key-train" }, "train"), " ", h("span", { className: "key-test" }, "test"));
 }
 
-function configTable(config: Record<string, unknown>): HTMLElement {
-  const show = (value: unknown) => (Array.isArray(value) ? (value.length > 12 ? `${value.length} items` : JSON.stringify(value)) : value === null ? "none" : String(value));
-  return h("dl", { className: "config-table" }, Object.entries(config).map(([key, value]) => [h("dt", {}, key.replace(/_/g, " ")), h("dd", {}, show(value))]));
-}
-
-function outputsOf(events: RunEvent[], config: Record<string, unknown>): number | null {
-  if (config.problem === "regression") return 1;
-  const table = events.find((e) => e.type === "table" && e.data.name === "points");
-  if (!table) return null;
-  const points = [...((table.data.train ?? []) as Point[]), ...((table.data.test ?? []) as Point[])];
-  return labelKindOf(points) === "classes" ? new Set(points.map((p) => p[2])).size : 1;
+/** The run's settings as a table: names in words, lists as chips, in the schema's order. */
+export function settingsTable(config: Record<string, unknown>, schema: SchemaNode | undefined): HTMLElement {
+  const order = schema ? [...fieldsOf(schema).keys()] : [];
+  const keys = [...order.filter((key) => key in config), ...Object.keys(config).filter((key) => !order.includes(key))];
+  const cell = (key: string) => {
+    const value = settingValue(key, config[key]);
+    if (typeof value === "string") return h("td", { className: value === "none" ? "none" : null }, value);
+    return h("td", {}, h("ul", { className: "chips" }, value.map((item) => h("li", {}, item))));
+  };
+  return h(
+    "table",
+    { className: "settings-table" },
+    h("caption", { className: "visually-hidden" }, "The run's settings"),
+    h("tbody", {}, keys.map((key) => h("tr", {}, h("th", { scope: "row" }, settingName(key)), cell(key)))),
+  );
 }
 
 /** Builds the page for one run inside `root`. */
 export async function showRun(root: HTMLElement, runId: number, token: string): Promise<void> {
   const query = token ? `?token=${encodeURIComponent(token)}` : "";
-  const [run, tasks] = await Promise.all([apiGet<Run>(`runs/${runId}${query}`), apiGet<{ name: string; title: string; schema: SchemaNode }[]>("tasks")]);
+  const [run, tasks, palette] = await Promise.all([
+    apiGet<Run>(`runs/${runId}${query}`),
+    apiGet<{ name: string; title: string; schema: SchemaNode }[]>("tasks"),
+    apiGet<unknown>("nets/layers"),
+  ]);
   const task = tasks.find((t) => t.name === run.task);
   const status = h("p", { className: "status-line", role: "status" }, "Loading events…");
   const note = h("p", { className: "run-note hint" });
@@ -52,6 +62,7 @@ export async function showRun(root: HTMLElement, runId: number, token: string): 
   const accuracyBox = h("div", { className: "chart" });
   const gradBox = h("div", { className: "chart" });
   const diagramBox = h("div");
+  const layersBox = h("div", { className: "builder-box" });
   const actions = h("div", { className: "run-actions" });
   if (task) actions.append(h("a", { className: "button primary", href: forkUrl(run.task, run.config, task.schema) }, "Fork"));
   const share = shareUrl(window.location.origin, run);
@@ -71,9 +82,16 @@ export async function showRun(root: HTMLElement, runId: number, token: string): 
     h(
       "div",
       { className: "run-grid" },
-      h("section", { className: "panel", "aria-labelledby": "run-net-title" }, h("h2", { id: "run-net-title" }, "Network"), diagramBox),
+      h(
+        "section",
+        { className: "panel", "aria-labelledby": "run-net-title" },
+        h("h2", { id: "run-net-title" }, "Network"),
+        diagramBox,
+        run.net ? h("h3", { className: "layers-title" }, "As torch.nn layers") : null,
+        layersBox,
+      ),
       h("section", { className: "panel output-panel", "aria-labelledby": "run-output-title" }, h("h2", { id: "run-output-title" }, "Output"), h("div", { className: "heatmap-frame" }, canvas), h("h3", { className: "chart-title" }, "Loss", seriesKey()), lossBox),
-      h("section", { className: "panel", "aria-labelledby": "run-config-title" }, h("h2", { id: "run-config-title" }, "Configuration"), configTable(run.config)),
+      h("section", { className: "panel", "aria-labelledby": "run-config-title" }, h("h2", { id: "run-config-title" }, "Settings"), settingsTable(run.config, task?.schema)),
     ),
     h(
       "div",
@@ -87,29 +105,35 @@ export async function showRun(root: HTMLElement, runId: number, token: string): 
   const diagram = new NetDiagram(diagramBox, {}, { maxLayers: hidden.length, minNeurons: 1, maxNeurons: Math.max(1, ...hidden) });
   diagram.setShape({ inputs: features, hidden, outputs: 1 });
   diagram.setEditable(false);
-  const series = [{ label: "train", color: SERIES_COLORS.train }, { label: "test", color: SERIES_COLORS.test }];
+  if (run.net) {
+    const layers = new LayerStackBuilder(layersBox, {
+      palette: parsePalette(palette),
+      inspect: inspectNet,
+      label: "The run's network as layers",
+      editable: false,
+      debounceMs: 0,
+      onInspected: (result) => {
+        const outputs = result?.output_shape.at(-1);
+        if (outputs) diagram.setShape({ inputs: features, hidden, outputs });
+      },
+    });
+    layers.setNet(run.net);
+  }
   const view = new RunView({
     heatmap: new Heatmap(canvas),
-    lossChart: new LineChart(lossBox, { title: "Train and test loss per epoch", series, height: 160 }),
-    accuracyChart: new LineChart(accuracyBox, { title: "Train and test accuracy per epoch", series, height: 130 }),
+    lossChart: lossChart(lossBox, 160),
+    accuracyChart: accuracyChart(accuracyBox, 130),
     gradBox,
     diagram,
     status,
     note,
   });
   view.problem = String(run.config.problem ?? "");
-  view.progress.status = run.status;
-  let shaped = false;
+  view.showRun(run);
   new RunStream({
     runId: run.id,
     token: token || undefined,
     onEvents: (events) => {
-      const outputs = shaped ? null : outputsOf(events, run.config);
-      if (outputs !== null) {
-        shaped = true;
-        diagram.setShape({ inputs: features, hidden, outputs });
-        diagram.setEditable(false);
-      }
       view.handle(events);
       root.dataset.lastSeq = String(events[events.length - 1].seq);
     },

@@ -1,9 +1,9 @@
 /** Turns a Basics run's events into pictures: surface, points, curves, network and the status line. */
 import { SERIES_COLORS } from "./colors";
 import { formatLoss } from "./dom";
-import { numberOf, type MetricData, type Point, type PointsData, type RunEvent, type SurfaceData, type UnitsData, type WeightsData } from "./events";
+import { numberOf, type MetricData, type Point, type PointsData, type Run, type RunEvent, type SurfaceData, type UnitsData, type WeightsData } from "./events";
 import { decodePlanes, type Heatmap, type LabelKind } from "./heatmap";
-import { LineChart } from "./linechart";
+import { LineChart, LOSS_AXIS, PERCENT_AXIS } from "./linechart";
 import type { NetDiagram } from "./netdiagram";
 
 /** The pieces of a page a RunView draws into. */
@@ -28,6 +28,25 @@ export interface RunProgress {
   testAccuracy: number | null;
   status: string;
   error: string;
+  /** While queued: the run's place in the queue (1: it starts next). */
+  position: number | null;
+  /** While queued: why the run waits, when the server says. */
+  message: string;
+}
+
+const TRAIN_TEST = [
+  { label: "train", color: SERIES_COLORS.train },
+  { label: "test", color: SERIES_COLORS.test },
+];
+
+/** A run's loss chart: train and test per epoch, on an axis from zero up. */
+export function lossChart(container: HTMLElement, height: number): LineChart {
+  return new LineChart(container, { title: "Train and test loss per epoch", series: TRAIN_TEST, height, y: LOSS_AXIS });
+}
+
+/** A run's accuracy chart: train and test per epoch, in percent on a fixed 0–100 axis. */
+export function accuracyChart(container: HTMLElement, height: number): LineChart {
+  return new LineChart(container, { title: "Train and test accuracy per epoch", series: TRAIN_TEST, height, y: PERCENT_AXIS });
 }
 
 /** Decides how point labels are coloured: by the problem when known, else by the labels themselves. */
@@ -38,7 +57,19 @@ export function labelKindOf(points: Point[], problem?: string): LabelKind {
   return labels.size > 2 || [...labels].some((label) => label > 1) ? "classes" : "binary";
 }
 
-/** Writes the status line: "Epoch 12 · step 480 · train loss 0.312 · test loss 0.298 · test accuracy 94%". */
+/** Says why a queued run waits: the server's reason, else its place in the queue. */
+export function waitingText(position: number | null, message: string): string {
+  if (message) return message;
+  if (position === null) return "Queued";
+  if (position <= 1) return "Starting next";
+  const ahead = position - 1;
+  return `Queued: ${ahead} run${ahead === 1 ? "" : "s"} ahead of yours`;
+}
+
+/**
+ * Writes the status line: "Epoch 12 · step 480 · train loss 0.312 · test loss 0.298 · test accuracy 94%",
+ * led by the run's state where it is not simply training ("Queued: 2 runs ahead of yours", "Paused").
+ */
 export function statusLine(progress: RunProgress): string {
   const parts: string[] = [];
   if (progress.epoch !== null) parts.push(`Epoch ${progress.epoch}`);
@@ -47,13 +78,15 @@ export function statusLine(progress: RunProgress): string {
   if (progress.testLoss !== null) parts.push(`test loss ${formatLoss(progress.testLoss)}`);
   if (progress.testAccuracy !== null) parts.push(`test accuracy ${Math.round(progress.testAccuracy * 100)}%`);
   else if (progress.trainAccuracy !== null) parts.push(`train accuracy ${Math.round(progress.trainAccuracy * 100)}%`);
-  const state: Record<string, string> = { queued: "Queued", paused: "Paused", succeeded: "Finished", cancelled: "Stopped", failed: "Failed" };
-  if (state[progress.status]) parts.unshift(state[progress.status] + (progress.error ? `: ${progress.error}` : ""));
+  const state: Record<string, string> = { paused: "Paused", succeeded: "Finished", cancelled: "Stopped", failed: "Failed" };
+  if (progress.status === "queued") parts.unshift(waitingText(progress.position, progress.message));
+  else if (progress.status === "running" && progress.epoch === null) parts.unshift("Starting: preparing the data and the network…");
+  else if (state[progress.status]) parts.unshift(state[progress.status] + (progress.error ? `: ${progress.error}` : ""));
   return parts.join(" · ") || "Ready to train.";
 }
 
 function emptyProgress(): RunProgress {
-  return { epoch: null, step: null, trainLoss: null, testLoss: null, trainAccuracy: null, testAccuracy: null, status: "", error: "" };
+  return { epoch: null, step: null, trainLoss: null, testLoss: null, trainAccuracy: null, testAccuracy: null, status: "", error: "", position: null, message: "" };
 }
 
 /** Draws one run (or a chain of continued runs) from its events. */
@@ -83,6 +116,15 @@ export class RunView {
     this.parts.diagram?.clearPictures();
     this.parts.status.textContent = statusLine(this.progress);
     if (this.parts.note) this.parts.note.textContent = "";
+    this.onProgress?.(this.progress);
+  }
+
+  /** Shows a run's state as the API answered it, before its events arrive. */
+  showRun(run: Pick<Run, "status" | "queue_position">): void {
+    this.progress.status = run.status;
+    this.progress.position = run.queue_position;
+    this.progress.message = "";
+    this.parts.status.textContent = statusLine(this.progress);
   }
 
   /** Shows data points (from a preview or a run's `points` table). */
@@ -102,6 +144,8 @@ export class RunView {
       else if (event.type === "status") {
         this.progress.status = String(event.data.status ?? "");
         this.progress.error = String(event.data.error ?? "");
+        this.progress.position = numberOf(event.data.position);
+        this.progress.message = typeof event.data.message === "string" ? event.data.message : "";
       }
     }
     this.parts.status.textContent = statusLine(this.progress);

@@ -68,9 +68,9 @@ describe("page text", () => {
   });
 
   it("writes the status line", () => {
-    const line = statusLine({ epoch: 12, step: 480, trainLoss: 0.3121, testLoss: 0.298, trainAccuracy: 0.9, testAccuracy: 0.94, status: "running", error: "" });
+    const line = statusLine({ epoch: 12, step: 480, trainLoss: 0.3121, testLoss: 0.298, trainAccuracy: 0.9, testAccuracy: 0.94, status: "running", error: "", position: null, message: "" });
     expect(line).toBe("Epoch 12 · step 480 · train loss 0.312 · test loss 0.298 · test accuracy 94%");
-    expect(statusLine({ epoch: 3, step: null, trainLoss: null, testLoss: null, trainAccuracy: null, testAccuracy: null, status: "failed", error: "out of memory" })).toBe("Failed: out of memory · Epoch 3");
+    expect(statusLine({ epoch: 3, step: null, trainLoss: null, testLoss: null, trainAccuracy: null, testAccuracy: null, status: "failed", error: "out of memory", position: null, message: "" })).toBe("Failed: out of memory · Epoch 3");
   });
 });
 

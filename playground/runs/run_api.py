@@ -35,7 +35,19 @@ def run_out(request, run: Run) -> dict[str, Any]:
         "last_seq": store.last_seq(run.pk),
         "share_token": run.share_token if mine else None,
         "is_owner": mine,
+        "net": net_of(run),
     }
+
+
+def net_of(run: Run) -> dict[str, Any] | None:
+    """The network spec the run's configuration trains, or None where its task has none (or the config no longer reads)."""
+    task = TASKS.get(run.task)
+    if task is None or not hasattr(task, "net_spec"):
+        return None
+    try:
+        return task.net_spec(task.Config.model_validate(run.config))
+    except ValueError:  # pydantic's ValidationError: a config stored before its schema changed
+        return None
 
 
 def visible_run(request, run_id: int, token: str | None = None) -> Run:

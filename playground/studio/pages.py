@@ -1,4 +1,4 @@
-"""The site's pages as one registry: the top bar and the home page's cards both come from it."""
+"""The site's pages as one registry: the top bar, the home page's cards and the "coming next" pages all come from it."""
 from dataclasses import dataclass
 
 
@@ -8,12 +8,44 @@ class Page:
     title: str
     promise: str
     picture: str
-    url: str | None  # None: coming soon
+    ready: bool
+    teaches: tuple[str, ...] = ()  # what a page that is not ready yet will let a visitor do
+
+    @property
+    def url(self) -> str:
+        return f"/{self.name}"
 
 
 PAGES = [
-    Page("basics", "Basics", "Watch a small network bend the plane until two classes come apart.", "studio/img/basics.svg", "/basics"),
-    Page("cnn", "CNN", "Stack convolutions and pools, see every shape, and train LeNet to ResNet.", "studio/img/cnn.svg", None),
-    Page("text", "Text", "Teach an LSTM to write, one character at a time.", "studio/img/text.svg", None),
-    Page("style", "Style", "Paint one picture in the style of another with a ConvNet's features.", "studio/img/style.svg", None),
+    Page("basics", "Basics", "Watch a small network bend the plane until two classes come apart.", "studio/img/basics.svg", ready=True),
+    Page(
+        "cnn", "CNN", "Stack convolutions and pools, see every shape, and train LeNet to ResNet.", "studio/img/cnn.svg", ready=False,
+        teaches=(
+            "Build an image classifier from Conv2d, pooling, batch norm, dropout and Linear layers, with residual and Inception-style blocks.",
+            "Start from LeNet-5, AlexNet, VGG, ResNet or GoogLeNet, scaled to small images.",
+            "See every layer's output shape, with the (N − F + 2P)/S + 1 arithmetic, and its parameter count.",
+            "Watch loss and accuracy, the confusion matrix, the mistakes, the first layer's filters and the feature maps of an image.",
+            "Draw a digit and have your network read it.",
+        ),
+    ),
+    Page(
+        "text", "Text", "Teach an LSTM to write, one character at a time.", "studio/img/text.svg", ready=False,
+        teaches=(
+            "Train a character-level language model: an RNN, LSTM or GRU, stacked or bidirectional.",
+            "Choose the embedding size, sequence length, dropout and gradient clipping.",
+            "Watch the loss in bits per character and the gradient norms of each layer.",
+            "Read samples that get better while it trains, then write with it from a prompt at a temperature you choose.",
+        ),
+    ),
+    Page(
+        "style", "Style", "Paint one picture in the style of another with a ConvNet's features.", "studio/img/style.svg", ready=False,
+        teaches=(
+            "Pick a content image and a style image, uploaded or from the built-in set.",
+            "Choose which layers carry the content and which the style, and how much each one weighs.",
+            "Watch the content, style and smoothness losses fall while the picture forms.",
+            "Download the result.",
+        ),
+    ),
 ]
+
+PAGES_BY_NAME = {page.name: page for page in PAGES}

@@ -26,20 +26,35 @@ def not_built(tmp_path, monkeypatch):
     monkeypatch.setattr(manifest, "manifest_path", lambda: tmp_path / "missing.json")
 
 
-def test_home_shows_the_four_pages_with_only_basics_linked(client, built):
+def test_home_shows_the_four_pages_each_linked_and_the_unbuilt_ones_marked(client, built):
     html = client.get("/").content.decode()
     for title in ("Basics", "CNN", "Text", "Style"):
         assert f"<h2>{title}" in html
-    assert html.count("coming soon") == 3
-    assert 'href="/basics"' in html
-    for missing in ("/cnn", "/text", "/style"):
-        assert f'href="{missing}"' not in html
+    assert html.count('<span class="badge">coming next</span>') == 3
+    for url in ("/basics", "/cnn", "/text", "/style"):
+        assert html.count(f'href="{url}"') == 2  # the top bar and the card
 
 
 def test_top_bar_marks_the_current_page(client, built):
     html = client.get("/basics").content.decode()
     assert '<a href="/basics" aria-current="page">Basics</a>' in html
-    assert 'aria-disabled="true"' in html
+    assert '<a href="/cnn" class="soon" title="Coming next">CNN <small>soon</small></a>' in html
+
+
+@pytest.mark.parametrize("name, title, teaches", [("cnn", "CNN", "LeNet-5"), ("text", "Text", "temperature"), ("style", "Style", "style image")])
+def test_a_page_not_built_yet_says_what_it_will_teach_and_links_to_basics(client, built, name, title, teaches):
+    response = client.get(f"/{name}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"<title>{title} (coming next) — LayerLab</title>" in html
+    assert f"<h1>{title}</h1>" in html and teaches in html
+    assert '<a class="button primary" href="/basics">Open Basics</a>' in html
+    assert f'<a href="/{name}" aria-current="page" class="soon"' in html
+    assert '<link rel="stylesheet" href="/static/build/assets/shared-1.css">' in html  # the site's own look
+
+
+def test_a_page_that_does_not_exist_is_still_not_found(client, built):
+    assert client.get("/nowhere").status_code == 404
 
 
 def test_pages_set_the_csrf_cookie(client, built):
@@ -84,3 +99,18 @@ def test_manifest_is_read_again_when_the_build_changes(built):
 
 def test_an_unknown_entry_is_not_built(built):
     assert manifest.entry_assets("nowhere") is None
+
+
+def test_basics_carries_a_sample_of_each_generated_dataset_for_its_thumbnails(client, built):
+    import re
+
+    html = client.get("/basics").content.decode()
+    found = re.search(r'<script id="dataset-samples" type="application/json">(.*?)</script>', html, re.S)
+    assert found, "the page carries no dataset samples"
+    samples = json.loads(found.group(1))
+    catalogue = client.get("/api/tasks").json()[0]["catalogue"]["datasets"]
+    assert set(samples) == {name for name, about in catalogue.items() if about["problem"]}
+    for name, points in samples.items():
+        assert 100 <= len(points) <= 200, name
+        assert all(len(p) == 3 and -6 <= p[0] <= 6 and -6 <= p[1] <= 6 for p in points), name
+    assert {p[2] for p in samples["three"]} == {0, 1, 2}
