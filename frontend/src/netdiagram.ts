@@ -184,6 +184,7 @@ export class NetDiagram {
     const width = Math.max(minimumWidth(counts.length), this.width || 480);
     this.element.style.width = `${width}px`;
     this.scrollHint.hidden = !this.width || width <= this.width;
+    this.element.dataset.laidOutFor = String(this.width);
     this.element.style.height = `${height}px`;
     this.edges.setAttribute("viewBox", `0 0 ${width} ${height}`);
     this.edges.setAttribute("width", String(width));
