@@ -69,7 +69,7 @@ export class LayerStackBuilder {
     this.list = h("div", { className: "builder-stack" });
     this.summary = h("p", { className: "builder-summary", role: "status" });
     this.general = h("div", { className: "builder-errors", role: "alert" });
-    this.element = h("div", { className: "builder", role: "group", "aria-label": options.label }, this.inputRow, this.list, this.summary, this.general);
+    this.element = h("div", { className: `builder${this.editable ? "" : " readonly"}`, role: "group", "aria-label": options.label }, this.inputRow, this.list, this.summary, this.general);
     container.append(this.element);
     this.render();
   }
@@ -89,6 +89,7 @@ export class LayerStackBuilder {
   /** Turns editing on or off. */
   setEditable(editable: boolean): void {
     this.editable = editable;
+    this.element.classList.toggle("readonly", !editable);
     this.render();
   }
 

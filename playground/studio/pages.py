@@ -23,7 +23,7 @@ PAGES = [
         teaches=(
             "Build an image classifier from Conv2d, pooling, batch norm, dropout and Linear layers, with residual and Inception-style blocks.",
             "Start from LeNet-5, AlexNet, VGG, ResNet or GoogLeNet, scaled to small images.",
-            "See every layer's output shape, with the (N − F + 2P)/S + 1 arithmetic, and its parameter count.",
+            "See every layer's output shape, with the (N\u00a0−\u00a0F\u00a0+\u00a02P)/S\u00a0+\u00a01 arithmetic, and its parameter count.",
             "Watch loss and accuracy, the confusion matrix, the mistakes, the first layer's filters and the feature maps of an image.",
             "Draw a digit and have your network read it.",
         ),

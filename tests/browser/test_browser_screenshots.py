@@ -1,11 +1,16 @@
-"""Screenshots of the home and Basics pages for docs/screenshots/, taken on demand:
+"""Screenshots of the pages for docs/screenshots/, taken on demand and looked at before they are committed:
 
     LAYERLAB_SCREENSHOTS=1 .venv/bin/python -m pytest tests/browser/test_browser_screenshots.py
+
+Desktop sizes show the first screen; the phone size shows the whole page, scrolled. Each PNG is
+reduced to 256 colours (a third of the bytes, no visible change) before it is written.
 """
 import os
+import re
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 pytestmark = [
@@ -14,18 +19,52 @@ pytestmark = [
 ]
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-SIZES = {"1440": (1440, 900), "1280": (1280, 720)}
+SIZES = {"1440": (1440, 900), "1280": (1280, 720), "390": (390, 844)}
+SPIRAL = "dataset=spiral&features=x1,x2,x1sq,x2sq,sinx1,sinx2&hidden=6,4&epochs=60&grid_every=5&showTest=1"
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_screenshots(open_page, server_url, size):
+def shoot(page, name: str, size: str) -> None:
+    page.wait_for_function("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    path = SHOTS / f"{name}-{size}.png"
+    page.screenshot(path=path, full_page=size == "390")
+    with Image.open(path) as shot:
+        small = shot.convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.FLOYDSTEINBERG)
+    small.save(path, optimize=True)
+
+
+@pytest.fixture
+def sized_page(open_page, request):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    width, height = SIZES[size]
-    page = open_page(width, height)
+    width, height = SIZES[request.param]
+    return open_page(width, height), request.param
+
+
+@pytest.mark.parametrize("sized_page", SIZES, indirect=True)
+def test_screenshots(sized_page, server_url):
+    page, size = sized_page
+    status = page.locator("#status-line")
     page.goto(f"{server_url}/")
-    page.screenshot(path=SHOTS / f"home-{size}.png")
-    page.goto(f"{server_url}/basics#dataset=spiral&features=x1,x2,x1sq,x2sq,sinx1,sinx2&hidden=6,4&epochs=60&grid_every=5&showTest=1")
+    shoot(page, "home", size)
+    page.goto(f"{server_url}/cnn")
+    shoot(page, "coming-cnn", size)
+
+    page.goto(f"{server_url}/basics#{SPIRAL}")
     page.get_by_role("button", name="Train").click()
-    expect(page.locator("#status-line")).to_contain_text("Finished", timeout=90_000)
-    page.wait_for_timeout(500)
-    page.screenshot(path=SHOTS / f"basics-{size}.png")
+    expect(status).to_contain_text("Finished", timeout=90_000)
+    shoot(page, "basics", size)
+
+    page.goto(f"{server_url}/basics")
+    page.get_by_role("button", name="Six sigmoid layers").click()
+    page.wait_for_function("Number(document.getElementById('epoch-value').textContent) >= 40", timeout=90_000)
+    page.get_by_role("button", name="Pause").click()
+    expect(status).to_contain_text("Paused", timeout=10_000)
+    page.evaluate("window.scrollTo(0, 0)")
+    shoot(page, "basics-six-training", size)
+    page.get_by_role("button", name="Resume").click()
+    expect(status).to_contain_text("Finished", timeout=90_000)
+    shoot(page, "basics-six-finished", size)
+
+    page.goto(server_url + page.locator("#run-link").get_attribute("href"))
+    expect(page.locator(".run-page .status-line")).to_contain_text(re.compile(r"Finished · Epoch 150"), timeout=15_000)
+    expect(page.locator(".run-page .builder-summary")).to_contain_text("parameters", timeout=15_000)
+    shoot(page, "run", size)
