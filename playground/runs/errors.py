@@ -54,6 +54,8 @@ def pydantic_errors(errors: Iterable[dict[str, Any]], prefix: str = "", drop: tu
             path = ".".join(([prefix] if prefix else []) + loc + [tag])
             message = (f"{tag} is required" if kind == "union_tag_not_found" else
                        f"there is no {tag} {error['ctx']['tag']!r}; choose one of {error['ctx']['expected_tags']}")
+        elif not loc and kind in ("model_attributes_type", "model_type", "dict_type"):
+            message = "the request body must be a JSON object ({...})"
         elif kind == "extra_forbidden":
             message = f"{name} is not a setting here; check its spelling"
         elif kind == "missing":
