@@ -72,11 +72,13 @@ def _owns(user, session, run: Run) -> bool:
     return same_secret(key, run.session_key)
 
 
-def owns(request, run: Run) -> bool:
+def holds_owner_token(request, run: Run) -> bool:
     token = bearer_token(request)
-    if token is not None and same_secret(token_digest(token), run.owner_token_digest):
-        return True
-    return _owns(request.user, request.session, run)
+    return token is not None and same_secret(token_digest(token), run.owner_token_digest)
+
+
+def owns(request, run: Run) -> bool:
+    return holds_owner_token(request, run) or _owns(request.user, request.session, run)
 
 
 def token_matches(run: Run, token: str | None) -> bool:

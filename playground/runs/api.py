@@ -6,17 +6,18 @@ run life in ``store`` and the executor. Every error is a 4xx with
 """
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic import WithJsonSchema
 
 from playground import nets
 from playground.runs.errors import ApiError, log_server_error, pydantic_errors, server_error_message
 from playground.runs.guards import Visitor, require_json_body
 from playground.runs.schemas import (
-    BODY_ERRORS, CsrfOut, ExportIn, InspectIn, NetReport, PreviewIn, TaskName, TaskOut, answers,
+    BODY_ERRORS, CsrfOut, ExportIn, InspectIn, NetReport, PreviewIn, TaskOut, answers,
 )
 from playground.tasks import TASKS
 
@@ -48,7 +49,12 @@ def drop_union_tag(loc: tuple) -> tuple:
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
-    return error_response(request, 403, [{"path": "", "message": "you may not do that"}])
+    """Only controls of a run need someone: its owner, by session or by owner token, and neither came."""
+    message = ("only the run's owner may do that: send its owner_token as the header Authorization: Bearer "
+               "<owner_token> (a share token only lets others watch), or use the session that created it")
+    response = error_response(request, 401, [{"path": "", "message": message}])
+    response["WWW-Authenticate"] = "Bearer"
+    return response
 
 
 @api.exception_handler(HttpError)
@@ -96,7 +102,7 @@ def list_tasks(request):
 
 
 PREVIEWS = [name for name, task in TASKS.items() if hasattr(task, "preview")]
-PreviewName = Literal[tuple(PREVIEWS)]  # type: ignore[valid-type]
+PreviewName = Annotated[Literal[tuple(PREVIEWS)], WithJsonSchema({"type": "string", "enum": PREVIEWS})]  # type: ignore[valid-type]
 
 
 @api.post("/tasks/{name}/preview", response=answers({200: dict[str, Any]}, *BODY_ERRORS, 403),

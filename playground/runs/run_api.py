@@ -56,19 +56,35 @@ def owned_run(request, run_id: int) -> Run:
     return run
 
 
-class RunOwner(Visitor):
-    """Only the run's owner (by account, session or owner token) may go on; anyone else gets 404,
-    before the request body is even read. Ninja hands the run to the view as ``request.auth``."""
+# Only a run's owner may control it. Ninja tries these in turn, before it reads the request
+# body, and hands the run to the view as ``request.auth``. A request that shows neither gets
+# 401 (api.py), one whose session does not own the run 404, as if there were no such run.
 
-    openapi_security_schema = {
-        "type": "http",
-        "scheme": "bearer",
-        "description": "The owner_token that creating the run returned. A browser owns its runs through its session cookie instead.",
-    }
 
-    def __call__(self, request) -> Run:
+class OwnerToken:
+    """A script: the owner token that creating the run returned, as ``Authorization: Bearer``."""
+
+    openapi_security_schema = {"type": "http", "scheme": "bearer", "description": "The run's owner_token."}
+
+    def __call__(self, request) -> Run | None:
+        run = Run.objects.filter(pk=request.resolver_match.kwargs["run_id"]).first()
+        return run if run is not None and access.holds_owner_token(request, run) else None
+
+
+class SessionOwner(Visitor):
+    """A browser or a signed-in user: the session cookie, with the CSRF token on writes."""
+
+    openapi_security_schema = {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME,
+                               "description": "The session that created the run (send X-CSRFToken too)."}
+
+    def __call__(self, request) -> Run | None:
+        if not request.user.is_authenticated and not request.session.session_key:
+            return None
         super().__call__(request)
         return owned_run(request, request.resolver_match.kwargs["run_id"])
+
+
+RUN_OWNER = [OwnerToken(), SessionOwner()]
 
 
 def check_quota(request) -> None:
@@ -125,10 +141,10 @@ def get_events(request, run_id: int, after: int = Query(0, ge=0), limit: int = Q
     return {"events": store.events_after(run.pk, after, limit)}
 
 
-OWNER_ERRORS = (*WRITE_ERRORS, 404)
+OWNER_ERRORS = (*WRITE_ERRORS, 401, 404)
 
 
-@router.post("/{int:run_id}/cancel", auth=RunOwner(), response=answers({200: RunOut}, *OWNER_ERRORS), summary="Stop a run")
+@router.post("/{int:run_id}/cancel", auth=RUN_OWNER, response=answers({200: RunOut}, *OWNER_ERRORS), summary="Stop a run")
 def cancel_run(request, run_id: int):
     run = request.auth
     with transaction.atomic():
@@ -150,25 +166,25 @@ def _request(request, run: Run, **fields) -> dict[str, Any]:
     return run_out(request, run)
 
 
-@router.post("/{int:run_id}/pause", auth=RunOwner(), response=answers({200: RunOut}, *OWNER_ERRORS, 409),
+@router.post("/{int:run_id}/pause", auth=RUN_OWNER, response=answers({200: RunOut}, *OWNER_ERRORS, 409),
              summary="Pause a run at its next step")
 def pause_run(request, run_id: int):
     return _request(request, request.auth, pause_requested=True)
 
 
-@router.post("/{int:run_id}/resume", auth=RunOwner(), response=answers({200: RunOut}, *OWNER_ERRORS, 409),
+@router.post("/{int:run_id}/resume", auth=RUN_OWNER, response=answers({200: RunOut}, *OWNER_ERRORS, 409),
              summary="Resume a paused run")
 def resume_run(request, run_id: int):
     return _request(request, request.auth, pause_requested=False)
 
 
-@router.post("/{int:run_id}/control", auth=RunOwner(), response=answers({200: RunOut}, *OWNER_ERRORS, *BODY_ERRORS, 409),
+@router.post("/{int:run_id}/control", auth=RUN_OWNER, response=answers({200: RunOut}, *OWNER_ERRORS, *BODY_ERRORS, 409),
              summary="Change a running run's learning rate")
 def control_run(request, run_id: int, payload: ControlIn):
     return _request(request, request.auth, learning_rate=payload.learning_rate)
 
 
-@router.post("/{int:run_id}/continue", auth=RunOwner(),
+@router.post("/{int:run_id}/continue", auth=RUN_OWNER,
              response=answers({201: CreatedRunOut}, *OWNER_ERRORS, *BODY_ERRORS, 409, 429),
              summary="Train a finished or stopped run for more epochs")
 def continue_run(request, run_id: int, payload: ContinueIn):

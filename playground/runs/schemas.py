@@ -10,12 +10,13 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, Optional, Union
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, StrictFloat, StrictInt, create_model
+from pydantic import ConfigDict, Field, StrictFloat, StrictInt, WithJsonSchema, create_model
 
 from playground.runs.models import STATUSES
 from playground.tasks import TASKS
 
-TaskName = Literal[tuple(TASKS)]  # type: ignore[valid-type]
+# An enum even while the registry holds one task (pydantic would write a const).
+TaskName = Annotated[Literal[tuple(TASKS)], WithJsonSchema({"type": "string", "enum": list(TASKS)})]  # type: ignore[valid-type]
 Status = Literal[STATUSES]  # type: ignore[valid-type]
 
 

@@ -27,6 +27,15 @@ def a_run():
     return store.create_run("basics", {"epochs": 1}, session_key="someone-else")
 
 
+def browser() -> Client:
+    """A browser with a real session (it queued a run through a page) and the CSRF cookie."""
+    client = Client(enforce_csrf_checks=True)
+    token = client.get("/api/csrf").json()["csrftoken"]
+    client.post("/api/runs", json.dumps({"task": "basics"}), content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert "sessionid" in client.cookies and "csrftoken" in client.cookies
+    return client
+
+
 @pytest.mark.parametrize("token", ["%C3%A9", "%E2%9C%93abc", "%FF", "caf%C3%A9" * 10])
 def test_a_share_token_of_any_text_is_just_wrong(client, token):
     run = a_run()
@@ -56,21 +65,15 @@ def test_an_owner_token_or_session_cookie_of_any_text_is_just_wrong():
 @pytest.mark.parametrize("url", ["/api/runs", "/api/runs/{id}/cancel", "/api/runs/{id}/pause", "/api/nets/inspect"])
 def test_a_cookie_write_as_a_form_without_a_boundary_gets_a_json_error(url):
     run = a_run()
-    browser = Client(enforce_csrf_checks=True)
-    browser.cookies["sessionid"] = "abcdefgh12345678"
-    browser.cookies["csrftoken"] = "a" * 32  # a page of the site set it
     # The test client leaves out the Content-Type of an empty body; a browser or curl sends it.
-    response = browser.generic("POST", url.format(id=run.pk), b"", CONTENT_TYPE="multipart/form-data")
+    response = browser().generic("POST", url.format(id=run.pk), b"", CONTENT_TYPE="multipart/form-data")
     assert 400 <= response.status_code < 500
     errors(response)
 
 
 def test_a_form_with_a_boundary_but_a_broken_body_gets_a_json_error():
     run = a_run()
-    browser = Client(enforce_csrf_checks=True)
-    browser.cookies["sessionid"] = "abcdefgh12345678"
-    browser.cookies["csrftoken"] = "a" * 32
-    response = browser.generic("POST", f"/api/runs/{run.pk}/cancel", b"--x\r\nbroken", content_type="multipart/form-data; boundary=x")
+    response = browser().generic("POST", f"/api/runs/{run.pk}/cancel", b"--x\r\nbroken", content_type="multipart/form-data; boundary=x")
     assert response.status_code == 403
     assert "CSRF" in errors(response)[0]["message"]
 

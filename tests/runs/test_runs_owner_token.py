@@ -28,8 +28,9 @@ def test_the_owner_token_controls_the_run_and_the_share_token_only_watches():
     run = create(script()).json()
     owner, share = run["owner_token"], run["share_token"]
     assert owner != share
-    assert script().post(f"/api/runs/{run['id']}/pause", **bearer(share)).status_code == 404
-    assert script().post(f"/api/runs/{run['id']}/cancel?token={share}").status_code == 404
+    assert script().post(f"/api/runs/{run['id']}/pause", **bearer(share)).status_code == 401
+    refused = script().post(f"/api/runs/{run['id']}/cancel?token={share}")
+    assert refused.status_code == 401 and "Authorization: Bearer" in refused.json()["errors"][0]["message"]
     seen = script().get(f"/api/runs/{run['id']}", **bearer(owner)).json()
     assert seen["is_owner"] and seen["share_token"] == share and "owner_token" not in seen
     assert script().post(f"/api/runs/{run['id']}/pause", **bearer(owner)).json()["status"] == "queued"
@@ -42,7 +43,7 @@ def test_the_owner_token_controls_the_run_and_the_share_token_only_watches():
 
 def test_an_owner_token_belongs_to_one_run():
     first, second = create(script()).json(), create(script()).json()
-    assert script().post(f"/api/runs/{second['id']}/cancel", **bearer(first["owner_token"])).status_code == 404
+    assert script().post(f"/api/runs/{second['id']}/cancel", **bearer(first["owner_token"])).status_code == 401
 
 
 def test_callers_without_cookies_share_the_quota_of_their_address(settings):
@@ -87,7 +88,9 @@ def test_every_json_body_operation_wants_json(url):
 
 def test_control_checks_ownership_before_the_body():
     run = create(script()).json()
-    stranger = script()
+    stranger, visitor = script(), Client()
+    create(visitor)  # a visitor with a session of its own
     for body in ("[]", '{"learning_rate": "fast"}', "{}"):
-        assert stranger.post(f"/api/runs/{run['id']}/control", body, content_type="application/json").status_code == 404
-        assert stranger.post(f"/api/runs/{run['id']}/continue", body, content_type="application/json").status_code == 404
+        for url in (f"/api/runs/{run['id']}/control", f"/api/runs/{run['id']}/continue"):
+            assert stranger.post(url, body, content_type="application/json").status_code == 401
+            assert visitor.post(url, body, content_type="application/json").status_code == 404
