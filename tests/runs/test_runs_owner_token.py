@@ -81,11 +81,6 @@ def test_a_foreign_page_cannot_queue_runs_with_a_simple_request(content_type):
     assert not Run.objects.exists()
 
 
-@pytest.mark.parametrize("url", ["/api/nets/inspect", "/api/nets/export", "/api/tasks/basics/preview"])
-def test_every_json_body_operation_wants_json(url):
-    assert script().post(url, '{"net": null}', content_type="text/plain").status_code == 415
-
-
 def test_control_checks_ownership_before_the_body():
     run = create(script()).json()
     stranger, visitor = script(), Client()
