@@ -1,8 +1,9 @@
 """The public JSON API (docs/api.md): tasks, network inspection, runs and their events.
 
 Views stay thin: validation lives in the task configs and in ``playground.nets``,
-run life in ``store`` and the executor. Every error is a 4xx with
-``{"errors": [{"path", "message"}]}``.
+request and answer shapes in ``schemas``, run life in ``store`` and the executor.
+Every error answer is ``{"errors": [{"path", "message"}]}``: a 4xx a student can
+act on, or a 500 that shows only the id under which the server logged it.
 """
 from __future__ import annotations
 
@@ -167,4 +168,4 @@ def export_net(request, payload: ExportIn):
 from playground.runs import run_api  # noqa: E402  (registers the run routes on `api`)
 
 api.add_router("/runs", run_api.router)
-api.add_decorator(require_json_body, mode="view")
+api.add_decorator(require_json_body, mode="view")  # every operation that reads a JSON body: 415 otherwise
