@@ -178,8 +178,9 @@ def append_status(run_id: int, status: str, **extra: Any) -> dict[str, Any] | No
 
 def request_stop(run_id: int, reason: str = "") -> None:
     """Ask a run's training process to stop at its next step. With a reason, the run ends failed
-    with that sentence as its error; without one (its owner stopped it), it ends cancelled."""
-    Run.objects.filter(pk=run_id).update(stop_requested=True, stop_reason=reason)
+    with that sentence as its error; without one (its owner stopped it), it ends cancelled,
+    unless a limit stopped it already."""
+    Run.objects.filter(pk=run_id).update(stop_requested=True, **({"stop_reason": reason} if reason else {}))
 
 
 def claim_run(run_id: int, worker: str) -> bool:

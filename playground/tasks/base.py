@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import math
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-import typing
 from typing import Any, ClassVar, Iterator, Protocol
 
 import pydantic
@@ -61,7 +61,8 @@ class TaskConfig(pydantic.BaseModel):
     @pydantic.field_validator("*", mode="before")
     @classmethod
     def _no_booleans_for_numbers(cls, value: Any, info: pydantic.ValidationInfo) -> Any:
-        if _holds_bool(value) and not _admits_bool(cls.model_fields[info.field_name].annotation):
+        annotation = cls.model_fields[info.field_name].annotation
+        if _holds_bool(value) and _means_number(annotation) and not _admits_bool(annotation):
             raise PydanticCustomError("number_not_boolean", "Input should be a number, not true or false")
         return value
 
@@ -70,6 +71,13 @@ def _holds_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return True
     return isinstance(value, (list, tuple)) and any(_holds_bool(item) for item in value)
+
+
+def _means_number(annotation: Any) -> bool:
+    """Whether a field's type has int or float anywhere in it (list[int], Optional[float]...)."""
+    if annotation in (int, float):
+        return True
+    return any(_means_number(arg) for arg in typing.get_args(annotation))
 
 
 def _admits_bool(annotation: Any) -> bool:
