@@ -61,6 +61,8 @@ class Site:
             "LAYERLAB_DEVICE": device,
             "PYTHONUNBUFFERED": "1",
             **({"LAYERLAB_SLOTS": str(slots)} if slots else {}),
+            # A benchmark queues its runs from one address, as many as it needs.
+            "LAYERLAB_RUN_QUOTA_PER_ADDRESS": "100000",
             **(env or {}),
         }
         self.process: subprocess.Popen | None = None

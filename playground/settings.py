@@ -17,7 +17,8 @@ DATA_DIR = Path(envstr("LAYERLAB_DATA_DIR", str(BASE_DIR / "var"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 PRODUCTION = envbool("LAYERLAB_PRODUCTION", False)
-DEBUG = envbool("DJANGO_DEBUG", not PRODUCTION)
+# Off unless asked for (DJANGO_DEBUG=1, for development): debug pages show visitors the code and every URL.
+DEBUG = envbool("DJANGO_DEBUG", False)
 
 
 def _secret_key() -> str:
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "playground.handlers.ApiErrorsAreJson",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -135,6 +137,15 @@ LAYERLAB_RUN_TIME_LIMIT = envint("LAYERLAB_RUN_TIME_LIMIT", 30 * 60, minimum=1)
 LAYERLAB_CANCEL_GRACE = float(envstr("LAYERLAB_CANCEL_GRACE", "1.0"))
 LAYERLAB_RUN_QUOTA_ANONYMOUS = envint("LAYERLAB_RUN_QUOTA_ANONYMOUS", 3, minimum=1)
 LAYERLAB_RUN_QUOTA_USER = envint("LAYERLAB_RUN_QUOTA_USER", 8, minimum=1)
+# Anonymous runs also count per client address, so a script that keeps no cookie cannot fill the
+# queue. A class behind one NAT address shares this: raise it there, or have students sign in.
+LAYERLAB_RUN_QUOTA_PER_ADDRESS = envint("LAYERLAB_RUN_QUOTA_PER_ADDRESS", 10, minimum=1)
+# Behind a proxy, the header in which it names the client (X-Forwarded-For, X-Real-IP); its last
+# address is used. Empty: the socket's peer address. Set it only behind a proxy that sets it.
+LAYERLAB_CLIENT_ADDRESS_HEADER = envstr("LAYERLAB_CLIENT_ADDRESS_HEADER", "")
+# The most one run may store; a run that reaches either ends failed, keeping what it recorded.
+LAYERLAB_RUN_MAX_EVENTS = envint("LAYERLAB_RUN_MAX_EVENTS", 50_000, minimum=10)
+LAYERLAB_RUN_MAX_EVENT_BYTES = envint("LAYERLAB_RUN_MAX_EVENT_BYTES", 32 * 1024 * 1024, minimum=1024)
 LAYERLAB_MAX_BODY_BYTES = envint("LAYERLAB_MAX_BODY_BYTES", 2 * 1024 * 1024, minimum=1024)
 
 STATIC_URL = "/static/"

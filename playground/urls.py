@@ -1,4 +1,4 @@
-"""URL routes: the JSON API under /api/, the pages everywhere else."""
+"""URL routes: the JSON API under /api/, the pages everywhere else, and the site's own error answers."""
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,3 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("playground.studio.urls")),
 ]
+
+handler404 = "playground.handlers.page_not_found"
+handler500 = "playground.handlers.server_error"

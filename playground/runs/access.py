@@ -1,13 +1,24 @@
-"""Who owns a run and who may watch it.
+"""Who owns a run, who may watch it, and where a request comes from.
 
 Signed-in users own runs through their account, anonymous visitors through their
-session. Anyone holding a run's share token may watch it, and nothing more.
+session, and scripts through the owner token that creating a run returns once
+(sent back as ``Authorization: Bearer <owner token>``). Anyone holding a run's
+share token may watch it, and nothing more.
 """
 from __future__ import annotations
 
 import secrets
 
-from playground.runs.models import Run
+from django.conf import settings
+
+from playground.runs.models import Run, new_owner_token, token_digest
+
+
+def same_secret(given: str | None, kept: str) -> bool:
+    """Compare in constant time; any text may be given (compare_digest refuses non-ASCII str)."""
+    if not given or not kept:
+        return False
+    return secrets.compare_digest(given.encode("utf-8", "surrogatepass"), kept.encode("utf-8", "surrogatepass"))
 
 
 def session_key(session) -> str:
@@ -16,32 +27,62 @@ def session_key(session) -> str:
     return session.session_key
 
 
-def owner_fields(request) -> dict:
-    """The fields that make the requesting visitor the owner of a new run."""
+def client_address(request) -> str:
+    """The caller's address: the socket's peer, or the last address the proxy named in its header.
+
+    The last one is the address the proxy itself saw; earlier ones are whatever the
+    client claimed. The header is read only when LAYERLAB_CLIENT_ADDRESS_HEADER names it.
+    """
+    header = settings.LAYERLAB_CLIENT_ADDRESS_HEADER
+    if header:
+        forwarded = request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
+        last = forwarded.split(",")[-1].strip()
+        if last:
+            return last[:64]
+    return (request.META.get("REMOTE_ADDR") or "")[:64]
+
+
+def owner_fields(request) -> tuple[dict, str]:
+    """The fields that make the requesting visitor the owner of a new run, and its new owner token."""
+    token = new_owner_token()
+    fields = {"owner_token_digest": token_digest(token), "client_address": client_address(request)}
     if request.user.is_authenticated:
-        return {"owner": request.user, "session_key": ""}
-    return {"owner": None, "session_key": session_key(request.session)}
+        fields.update(owner=request.user, session_key="")
+    else:
+        fields.update(owner=None, session_key=session_key(request.session))
+    return fields, token
 
 
 def owner_filter(request) -> dict:
+    """The runs of the requesting visitor's account or session (a request without a session has none)."""
     if request.user.is_authenticated:
         return {"owner": request.user}
-    return {"owner__isnull": True, "session_key": session_key(request.session)}
+    return {"owner__isnull": True, "session_key": request.session.session_key or "-"}
+
+
+def bearer_token(request) -> str | None:
+    scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 def _owns(user, session, run: Run) -> bool:
     if run.owner_id is not None:
         return bool(user is not None and user.is_authenticated and user.pk == run.owner_id)
     key = session.session_key if session is not None else None
-    return bool(key) and secrets.compare_digest(key, run.session_key)
+    return same_secret(key, run.session_key)
+
+
+def holds_owner_token(request, run: Run) -> bool:
+    token = bearer_token(request)
+    return token is not None and same_secret(token_digest(token), run.owner_token_digest)
 
 
 def owns(request, run: Run) -> bool:
-    return _owns(request.user, request.session, run)
+    return holds_owner_token(request, run) or _owns(request.user, request.session, run)
 
 
 def token_matches(run: Run, token: str | None) -> bool:
-    return bool(token) and secrets.compare_digest(str(token), run.share_token)
+    return same_secret(token, run.share_token)
 
 
 def may_view(request, run: Run, token: str | None) -> bool:

@@ -1,32 +1,26 @@
 """The public JSON API (docs/api.md): tasks, network inspection, runs and their events.
 
 Views stay thin: validation lives in the task configs and in ``playground.nets``,
-run life in ``store`` and the executor. Every error is a 4xx with
-``{"errors": [{"path", "message"}]}``.
+request and answer shapes in ``schemas``, run life in ``store`` and the executor.
+Every error answer is ``{"errors": [{"path", "message"}]}``: a 4xx a student can
+act on, or a 500 that shows only the id under which the server logged it.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.utils import check_csrf
+from pydantic import WithJsonSchema
 
 from playground import nets
-from playground.runs.errors import ApiError, pydantic_errors
+from playground.runs.errors import ApiError, log_server_error, pydantic_errors, server_error_message
+from playground.runs.guards import Visitor, require_json_body
+from playground.runs.schemas import (
+    BODY_ERRORS, CsrfOut, ExportIn, InspectIn, NetReport, PreviewIn, TaskOut, answers,
+)
 from playground.tasks import TASKS
-
-
-class Visitor:
-    """Anyone may call the API. Writes that ride on a session cookie must carry the CSRF token."""
-
-    def __call__(self, request: HttpRequest):
-        cookie_write = request.method not in ("GET", "HEAD", "OPTIONS") and settings.SESSION_COOKIE_NAME in request.COOKIES
-        if cookie_write and check_csrf(request) is not None:
-            raise ApiError(403, "", "the request is missing its CSRF token; reload the page and try again")
-        return True
 
 
 api = NinjaAPI(title="LayerLab API", version="1", urls_namespace="api", auth=Visitor())
@@ -43,12 +37,25 @@ def on_api_error(request, exc: ApiError):
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
-    return error_response(request, 400, pydantic_errors(exc.errors, drop=("body", "payload", "query", "path")))
+    # A run request is a union tagged by task: pydantic puts the tag in the path ("basics.config.epochs").
+    errors = [{**e, "loc": drop_union_tag(tuple(e.get("loc", ())))} for e in exc.errors]
+    return error_response(request, 400, pydantic_errors(errors, drop=("body", "payload", "query", "path")))
+
+
+def drop_union_tag(loc: tuple) -> tuple:
+    if loc[:2] == ("body", "payload") and len(loc) > 3 and loc[2] in TASKS:
+        return loc[:2] + loc[3:]
+    return loc
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
-    return error_response(request, 403, [{"path": "", "message": "you may not do that"}])
+    """Only controls of a run need someone: its owner, by session or by owner token, and neither came."""
+    message = ("only the run's owner may do that: send its owner_token as the header Authorization: Bearer "
+               "<owner_token> (a share token only lets others watch), or use the session that created it")
+    response = error_response(request, 401, [{"path": "", "message": message}])
+    response["WWW-Authenticate"] = "Bearer"
+    return response
 
 
 @api.exception_handler(HttpError)
@@ -59,7 +66,18 @@ def on_http_error(request, exc: HttpError):
     return error_response(request, exc.status_code, [{"path": "", "message": message}])
 
 
-@api.get("/csrf", summary="A CSRF token, for scripts that keep cookies (send it back as X-CSRFToken)")
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error_response(request, 404, [{"path": "", "message": "there is nothing here"}])
+
+
+@api.exception_handler(Exception)
+def on_crash(request, exc):
+    """Anything unexpected: a 500 that shows only an id, which the server log records with the traceback."""
+    return error_response(request, 500, [{"path": "", "message": server_error_message(log_server_error(request, exc))}])
+
+
+@api.get("/csrf", response=answers({200: CsrfOut}), summary="A CSRF token, for scripts that keep cookies (send it back as X-CSRFToken)")
 def csrf_token(request):
     from django.middleware.csrf import get_token
 
@@ -69,7 +87,8 @@ def csrf_token(request):
 # --- tasks ---------------------------------------------------------------------------------
 
 
-@api.get("/tasks", summary="The kinds of training a run can do, with their default configuration and its JSON Schema")
+@api.get("/tasks", response=answers({200: list[TaskOut]}), by_alias=True,
+         summary="The kinds of training a run can do, with their default configuration and its JSON Schema")
 def list_tasks(request):
     return [
         {
@@ -83,60 +102,60 @@ def list_tasks(request):
     ]
 
 
-class ConfigIn(Schema):
-    config: dict[str, Any]
+PREVIEWS = [name for name, task in TASKS.items() if hasattr(task, "preview")]
+PreviewName = Annotated[Literal[tuple(PREVIEWS)], WithJsonSchema({"type": "string", "enum": PREVIEWS})]  # type: ignore[valid-type]
 
 
-@api.post("/tasks/{name}/preview", summary="What a run of this task would train on (for basics: its data points)")
-def preview_task(request, name: str, payload: ConfigIn):
-    task = TASKS.get(name)
-    if task is None or not hasattr(task, "preview"):
-        raise ApiError(404, "task", f"there is no task {name!r} with a preview")
-    config = parse_config(task, payload.config)
-    return task.preview(config)
+@api.post("/tasks/{name}/preview", response=answers({200: dict[str, Any]}, *BODY_ERRORS, 403),
+          summary="What a run of this task would train on (for basics: its data points)")
+def preview_task(request, name: PreviewName, payload: PreviewIn):  # type: ignore[valid-type]
+    task = TASKS[name]
+    return task.preview(parse_config(task, payload.config))
 
 
 def parse_config(task, raw: dict[str, Any]):
+    """A task's config from its JSON form, with every problem named (paths start with config.)."""
     import pydantic
 
     try:
         config = task.Config.model_validate(raw)
     except pydantic.ValidationError as exc:
         raise ApiError(400, errors=pydantic_errors(exc.errors(), prefix="config")) from None
+    check_net(task, config)
+    return config
+
+
+def check_net(task, config) -> None:
+    """The network a config describes must be one that can be built."""
     spec = task.net_spec(config) if hasattr(task, "net_spec") else None
     if spec is not None:
         try:
             nets.inspect_net(spec)
         except nets.NetError as exc:
             raise ApiError(400, errors=[{"path": f"config.net.{e['path']}".rstrip("."), "message": e["message"]} for e in exc.errors]) from None
-    return config
 
 
 # --- networks ------------------------------------------------------------------------------
 
 
-class InspectIn(Schema):
-    net: Any = None
-    batch_size: int = 1
-
-
-@api.post("/nets/inspect", summary="Check a layer stack; give each layer's output shape, parameters and multiply-accumulates")
+@api.post("/nets/inspect", response=answers({200: NetReport}, *BODY_ERRORS, 403),
+          summary="Check a layer stack; give each layer's output shape, parameters and multiply-accumulates")
 def inspect_net(request, payload: InspectIn):
-    if not 1 <= payload.batch_size <= 4096:
-        raise ApiError(400, "batch_size", "batch_size must be between 1 and 4096")
     try:
         return nets.inspect_net(payload.net, batch_size=payload.batch_size)
     except nets.NetError as exc:
         raise ApiError(400, errors=exc.errors) from None
 
 
-@api.get("/nets/layers", summary="The layer palette: every layer type with its arguments and their bounds")
+@api.get("/nets/layers", response=answers({200: list[dict[str, Any]]}), summary="The layer palette: every layer type with its arguments and their bounds")
 def layer_palette(request):
     return nets.layer_palette()
 
 
-@api.post("/nets/export", summary="A standalone PyTorch script that builds the same network")
-def export_net(request, payload: InspectIn):
+@api.post("/nets/export", response=answers({200: None}, *BODY_ERRORS, 403),
+          openapi_extra={"responses": {200: {"description": "The script", "content": {"text/x-python": {"schema": {"type": "string"}}}}}},
+          summary="A standalone PyTorch script that builds the same network")
+def export_net(request, payload: ExportIn):
     try:
         script = nets.export_script(payload.net)
     except nets.NetError as exc:
@@ -149,3 +168,4 @@ def export_net(request, payload: InspectIn):
 from playground.runs import run_api  # noqa: E402  (registers the run routes on `api`)
 
 api.add_router("/runs", run_api.router)
+api.add_decorator(require_json_body, mode="view")  # every operation that reads a JSON body: 415 otherwise

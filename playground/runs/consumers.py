@@ -43,7 +43,7 @@ def stored_events(run_id: int, after: int) -> list[dict]:
 
 class RunConsumer(AsyncWebsocketConsumer):
     async def connect(self):
-        query = parse_qs(self.scope.get("query_string", b"").decode())
+        query = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
         self.run_id = int(self.scope["url_route"]["kwargs"]["run_id"])
         try:
             self.sent = max(0, int(query.get("after", ["0"])[0]))

@@ -181,7 +181,7 @@ class LocalExecutor(Executor):
         if slot.kill_at is None and now - slot.started_at > self.time_limit:
             slot.kill_at = now + self.grace
             slot.end_reason = f"the run was stopped after the time limit of {int(self.time_limit)} seconds"
-            Run.objects.filter(pk=slot.run_id).update(stop_requested=True)
+            store.request_stop(slot.run_id, slot.end_reason)
         if slot.kill_at is not None and now > slot.kill_at and active.process.is_alive():
             self._kill(active)  # its end is recorded on the next turn, after its pipe is drained
 

@@ -1,4 +1,5 @@
 """Runs and their events: the store that every page, replay and reconnect reads from."""
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -13,6 +14,15 @@ def new_share_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+def new_owner_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    """What the database keeps of an owner token: its SHA-256, so a copy of the database controls no run."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class Run(models.Model):
     task = models.CharField(max_length=32)
     config = models.JSONField()
@@ -20,6 +30,10 @@ class Run(models.Model):
     # Anonymous visitors own runs through their session; signed-in users through their account.
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    # Scripts own a run through the owner token given once at creation (Authorization: Bearer).
+    owner_token_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    # Where an anonymous run came from: quotas count per address as well as per session.
+    client_address = models.CharField(max_length=64, blank=True, db_index=True)
     share_token = models.CharField(max_length=32, unique=True, default=new_share_token)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
     created = models.DateTimeField(auto_now_add=True)
@@ -28,8 +42,11 @@ class Run(models.Model):
     error = models.TextField(blank=True)
     device = models.CharField(max_length=32, blank=True)
     worker = models.CharField(max_length=100, blank=True)
+    event_bytes = models.BigIntegerField(default=0)  # size of the stored events' data, for the cap
     # Requests to the running process, which polls them between steps.
     stop_requested = models.BooleanField(default=False)
+    # Why the run is being stopped, when not by its owner: it then ends failed with this sentence.
+    stop_reason = models.TextField(blank=True)
     pause_requested = models.BooleanField(default=False)
     learning_rate = models.FloatField(null=True, blank=True)
     control_version = models.PositiveIntegerField(default=0)

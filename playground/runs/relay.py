@@ -15,7 +15,6 @@ import logging
 from django.db import OperationalError, close_old_connections
 
 from playground.runs import store
-from playground.runs.models import Run
 from playground.runs.publish import publish, run_message
 
 log = logging.getLogger(__name__)
@@ -49,19 +48,21 @@ class EventRelay:
             kept = {run_id: self._record_alone(run_id, batch) for run_id, batch in events.items()}
         self.pending = {}
         messages = []
-        for run_id, count in kept.items():
-            if count:
-                batch = events[run_id][:count]
-                messages.append((run_id, run_message(batch[0]["seq"], texts[run_id][:count], store.is_end(batch[-1]))))
+        for run_id, recorded in kept.items():
+            batch = events[run_id][:recorded.kept] + recorded.added
+            if batch:
+                sent = texts[run_id][:recorded.kept] + [store.encode_event(e) for e in recorded.added]
+                messages.append((run_id, run_message(batch[0]["seq"], sent, store.is_end(batch[-1]))))
         publish(messages, loop)
 
-    def _record_alone(self, run_id: int, events: list[dict]) -> int:
+    def _record_alone(self, run_id: int, events: list[dict]) -> store.Recorded:
         try:
             return store.record_events({run_id: events})[run_id]
         except OperationalError:
             raise
         except Exception as error:
             log.exception("the events of run %s could not be stored; ending it", run_id)
-            Run.objects.filter(pk=run_id).update(stop_requested=True)
-            store.append_status(run_id, "failed", error=f"its events could not be stored ({type(error).__name__})")
-            return 0
+            reason = f"its events could not be stored ({type(error).__name__})"
+            store.request_stop(run_id, reason)
+            end = store.append_status(run_id, "failed", error=reason)
+            return store.Recorded(added=[end] if end else [])

@@ -6,13 +6,17 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Status
 
 from playground.runs import access, store
 from playground.runs.errors import ApiError
 from playground.runs.executor import get_executor
 from playground.runs.models import ACTIVE, TERMINAL, Run
 from playground.runs.runner import checkpoint_dir
+from playground.runs.schemas import (
+    BODY_ERRORS, WRITE_ERRORS, ContinueIn, ControlIn, CreatedRunOut, EventsOut, RunIn, RunOut, answers,
+)
+from playground.runs.guards import Visitor
 from playground.tasks import TASKS
 
 router = Router(tags=["runs"])
@@ -64,57 +68,99 @@ def owned_run(request, run_id: int) -> Run:
     return run
 
 
+# Only a run's owner may control it. Ninja tries these in turn, before it reads the request
+# body, and hands the run to the view as ``request.auth``. A request that shows neither gets
+# 401 (api.py), one whose session does not own the run 404, as if there were no such run.
+
+
+class OwnerToken:
+    """A script: the owner token that creating the run returned, as ``Authorization: Bearer``."""
+
+    openapi_security_schema = {"type": "http", "scheme": "bearer", "description": "The run's owner_token."}
+
+    def __call__(self, request) -> Run | None:
+        run = Run.objects.filter(pk=request.resolver_match.kwargs["run_id"]).first()
+        return run if run is not None and access.holds_owner_token(request, run) else None
+
+
+class SessionOwner(Visitor):
+    """A browser or a signed-in user: the session cookie, with the CSRF token on writes."""
+
+    openapi_security_schema = {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME,
+                               "description": "The session that created the run (send X-CSRFToken too)."}
+
+    def __call__(self, request) -> Run | None:
+        if not request.user.is_authenticated and not request.session.session_key:
+            return None
+        super().__call__(request)
+        return owned_run(request, request.resolver_match.kwargs["run_id"])
+
+
+RUN_OWNER = [OwnerToken(), SessionOwner()]
+
+
 def check_quota(request) -> None:
-    quota = settings.LAYERLAB_RUN_QUOTA_USER if request.user.is_authenticated else settings.LAYERLAB_RUN_QUOTA_ANONYMOUS
-    if store.active_count(access.owner_filter(request)) >= quota:
-        raise ApiError(
-            429, "", f"you already have {quota} runs queued or training; wait for one to finish or stop one"
-        )
+    if request.user.is_authenticated:
+        quota = settings.LAYERLAB_RUN_QUOTA_USER
+        if store.active_count(owner=request.user) >= quota:
+            raise ApiError(429, "", f"you already have {quota} runs queued or training; wait for one to finish or stop one")
+        return
+    quota = settings.LAYERLAB_RUN_QUOTA_ANONYMOUS
+    if store.active_count(**access.owner_filter(request)) >= quota:
+        raise ApiError(429, "", f"you already have {quota} runs queued or training; wait for one to finish or stop one")
+    shared = settings.LAYERLAB_RUN_QUOTA_PER_ADDRESS
+    if store.active_count(owner__isnull=True, client_address=access.client_address(request)) >= shared:
+        raise ApiError(429, "", f"{shared} runs from your network address are already queued or training; "
+                                "wait for one to finish, or sign in")
 
 
-class RunIn(Schema):
-    task: str
-    config: dict[str, Any] = {}
-
-
-@router.post("", response={201: dict}, summary="Queue a run")
-def create_run(request, payload: RunIn):
-    from playground.runs.api import parse_config
-
-    task = TASKS.get(payload.task)
-    if task is None:
-        raise ApiError(400, "task", f"there is no task {payload.task!r}; choose one of {', '.join(TASKS)}")
-    config = parse_config(task, payload.config)
+def queue(request, task_name: str, config: dict[str, Any], parent: Run | None = None) -> Status:
+    """Queue a run for the requesting visitor; the answer carries its owner token, this once."""
     check_quota(request)
-    run = store.create_run(task.name, config.model_dump(mode="json"), **access.owner_fields(request))
+    fields, owner_token = access.owner_fields(request)
+    run = store.create_run(task_name, config, parent=parent, **fields)
     get_executor().submit(run.pk)
-    return Status(201, run_out(request, run))
+    return Status(201, {**run_out(request, run), "owner_token": owner_token})
 
 
-@router.get("", summary="Your recent runs")
-def list_runs(request, limit: int = 50):
-    runs = Run.objects.filter(**access.owner_filter(request)).order_by("-created")[: max(1, min(limit, 200))]
+@router.post("", response=answers({201: CreatedRunOut}, *BODY_ERRORS, *WRITE_ERRORS, 429), summary="Queue a run")
+def create_run(request, payload: RunIn):
+    from playground.runs.api import check_net
+
+    task = TASKS[payload.task]
+    check_net(task, payload.config)
+    return queue(request, task.name, payload.config.model_dump(mode="json"))
+
+
+@router.get("", response=answers({200: list[RunOut]}, 400), summary="Your recent runs (by your session or account)")
+def list_runs(request, limit: int = Query(50, ge=1, le=200)):
+    if not request.user.is_authenticated and not request.session.session_key:
+        return []
+    runs = Run.objects.filter(**access.owner_filter(request)).order_by("-created")[:limit]
     return [run_out(request, run) for run in runs]
 
 
-@router.get("/{int:run_id}", summary="A run")
+@router.get("/{int:run_id}", response=answers({200: RunOut}, 400, 404), summary="A run")
 def get_run(request, run_id: int, token: str | None = None):
     return run_out(request, visible_run(request, run_id, token))
 
 
-@router.get("/{int:run_id}/events", summary="A run's stored events after a sequence number")
-def get_events(request, run_id: int, after: int = 0, limit: int = 1000, token: str | None = None):
+@router.get("/{int:run_id}/events", response=answers({200: EventsOut}, 400, 404),
+            summary="A run's stored events after a sequence number")
+def get_events(request, run_id: int, after: int = Query(0, ge=0), limit: int = Query(1000, ge=1, le=5000),
+               token: str | None = None):
     run = visible_run(request, run_id, token)
-    if after < 0 or not 1 <= limit <= 5000:
-        raise ApiError(400, "", "after must be 0 or more and limit between 1 and 5000")
     return {"events": store.events_after(run.pk, after, limit)}
 
 
-@router.post("/{int:run_id}/cancel", summary="Stop a run")
+OWNER_ERRORS = (*WRITE_ERRORS, 401, 404)
+
+
+@router.post("/{int:run_id}/cancel", auth=RUN_OWNER, response=answers({200: RunOut}, *OWNER_ERRORS), summary="Stop a run")
 def cancel_run(request, run_id: int):
-    run = owned_run(request, run_id)
+    run = request.auth
     with transaction.atomic():
-        Run.objects.filter(pk=run.pk).update(stop_requested=True)
+        store.request_stop(run.pk)
         status = Run.objects.values_list("status", flat=True).get(pk=run.pk)
         if status == "queued":
             store.append_status(run.pk, "cancelled")
@@ -124,52 +170,43 @@ def cancel_run(request, run_id: int):
     return run_out(request, run)
 
 
-def _request(request, run_id: int, **fields) -> dict[str, Any]:
-    run = owned_run(request, run_id)
+def _request(request, run: Run, **fields) -> dict[str, Any]:
     if run.status in TERMINAL:
-        raise ApiError(409, "", f"run {run_id} has already {'finished' if run.status == 'succeeded' else run.status}")
+        raise ApiError(409, "", f"run {run.pk} has already {'finished' if run.status == 'succeeded' else run.status}")
     Run.objects.filter(pk=run.pk).update(control_version=F("control_version") + 1, **fields)
     run.refresh_from_db()
     return run_out(request, run)
 
 
-@router.post("/{int:run_id}/pause", summary="Pause a run at its next step")
+@router.post("/{int:run_id}/pause", auth=RUN_OWNER, response=answers({200: RunOut}, *OWNER_ERRORS, 409),
+             summary="Pause a run at its next step")
 def pause_run(request, run_id: int):
-    return _request(request, run_id, pause_requested=True)
+    return _request(request, request.auth, pause_requested=True)
 
 
-@router.post("/{int:run_id}/resume", summary="Resume a paused run")
+@router.post("/{int:run_id}/resume", auth=RUN_OWNER, response=answers({200: RunOut}, *OWNER_ERRORS, 409),
+             summary="Resume a paused run")
 def resume_run(request, run_id: int):
-    return _request(request, run_id, pause_requested=False)
+    return _request(request, request.auth, pause_requested=False)
 
 
-class ControlIn(Schema):
-    learning_rate: float
-
-
-@router.post("/{int:run_id}/control", summary="Change a running run's learning rate")
+@router.post("/{int:run_id}/control", auth=RUN_OWNER, response=answers({200: RunOut}, *OWNER_ERRORS, *BODY_ERRORS, 409),
+             summary="Change a running run's learning rate")
 def control_run(request, run_id: int, payload: ControlIn):
-    if not 0 < payload.learning_rate <= 10:
-        raise ApiError(400, "learning_rate", "learning_rate must be more than 0 and at most 10")
-    return _request(request, run_id, learning_rate=payload.learning_rate)
+    return _request(request, request.auth, learning_rate=payload.learning_rate)
 
 
-class ContinueIn(Schema):
-    epochs: int
-
-
-@router.post("/{int:run_id}/continue", response={201: dict}, summary="Train a finished or stopped run for more epochs")
+@router.post("/{int:run_id}/continue", auth=RUN_OWNER,
+             response=answers({201: CreatedRunOut}, *OWNER_ERRORS, *BODY_ERRORS, 409, 429),
+             summary="Train a finished or stopped run for more epochs")
 def continue_run(request, run_id: int, payload: ContinueIn):
     from playground.runs.api import parse_config
 
-    parent = owned_run(request, run_id)
+    parent = request.auth
     if parent.status in ACTIVE:
         raise ApiError(409, "", f"run {run_id} is still {parent.status}; stop it or wait for it to end first")
     if not (checkpoint_dir(parent.pk) / "state.json").exists():
         raise ApiError(409, "", f"run {run_id} saved no checkpoint to continue from")
     task = TASKS[parent.task]
     config = parse_config(task, {**parent.config, "epochs": payload.epochs})
-    check_quota(request)
-    run = store.create_run(task.name, config.model_dump(mode="json"), parent=parent, **access.owner_fields(request))
-    get_executor().submit(run.pk)
-    return Status(201, run_out(request, run))
+    return queue(request, task.name, config.model_dump(mode="json"), parent=parent)

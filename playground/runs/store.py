@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 import math
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -44,43 +46,86 @@ def last_seq(run_id: int) -> int:
     return Event.objects.filter(run_id=run_id).aggregate(m=Max("seq"))["m"] or 0
 
 
-def record_events(batches: dict[int, list[dict[str, Any]]]) -> dict[int, int]:
-    """Store numbered events of several runs in one transaction; returns how many of each run's were kept.
+@dataclass
+class Recorded:
+    """What ``record_events`` kept of one run's batch: how many of the given events, and any event the
+    store added itself (the end of a run that reached its event cap)."""
+
+    kept: int = 0
+    added: list[dict[str, Any]] = field(default_factory=list)
+
+
+def event_cap_reason(max_events: int, max_bytes: int) -> str:
+    return (f"the run stopped because it reached the most one run may record ({max_events} events "
+            f"or {max_bytes / 1_048_576:g} MB of them); report less often or train fewer epochs")
+
+
+def record_events(batches: dict[int, list[dict[str, Any]]]) -> dict[int, Recorded]:
+    """Store numbered events of several runs in one transaction; say what was kept of each run's.
 
     Status events also move their run's status, so a run's row and its stream always
-    agree. Nothing is kept after a run has ended: a run ends once.
+    agree. Nothing is kept after a run has ended: a run ends once. An event that would
+    take a run past LAYERLAB_RUN_MAX_EVENTS or LAYERLAB_RUN_MAX_EVENT_BYTES is not kept:
+    the run ends failed instead, saying so, and is asked to stop. Whatever a training
+    process sends, a run's events stay within the caps.
     """
-    kept: dict[int, int] = {}
+    max_events, max_bytes = settings.LAYERLAB_RUN_MAX_EVENTS, settings.LAYERLAB_RUN_MAX_EVENT_BYTES
+    recorded: dict[int, Recorded] = {}
     rows: list[tuple] = []
+    sizes: list[tuple[int, int]] = []
     with transaction.atomic():
-        statuses = run_statuses(list(batches))
+        states = run_states(list(batches))
         for run_id, events in batches.items():
-            status = statuses.get(run_id)
-            count = 0
+            status, stored_bytes = states.get(run_id, (None, 0))
+            result = recorded[run_id] = Recorded()
+            added_bytes = 0
             for event in events:
                 if status is None or status in TERMINAL:
                     break
+                data = json.dumps(event["data"])
+                ending = event["type"] == "status" and event["data"]["status"] in TERMINAL
+                if not ending and (event["seq"] > max_events or stored_bytes + added_bytes + len(data) > max_bytes):
+                    reason = event_cap_reason(max_events, max_bytes)
+                    end = {"seq": event["seq"], "type": "status", "step": None,
+                           "data": {"status": "failed", "error": reason}, "time": time.time()}
+                    event, data = end, json.dumps(end["data"])
+                    result.added.append(end)
+                    request_stop(run_id, reason)
                 if event["type"] == "status":
                     status = event["data"]["status"]
                     apply_status(run_id, status, event["data"])
-                rows.append((run_id, event["seq"], event["type"], event["step"], json.dumps(event["data"]), event["time"]))
-                count += 1
-            kept[run_id] = count
+                rows.append((run_id, event["seq"], event["type"], event["step"], data, event["time"]))
+                added_bytes += len(data)
+                if not result.added:
+                    result.kept += 1
+            if added_bytes:
+                sizes.append((added_bytes, run_id))
         insert_events(rows)
-    return kept
+        add_event_bytes(sizes)
+    return recorded
 
 
-# The two statements below are the web server's hottest: the relay runs them for every batch
+# The statements below are the web server's hottest: the relay runs them for every batch
 # of every training run. Through the ORM, building each statement took longer than running it.
 
 
-def run_statuses(run_ids: list[int]) -> dict[int, str]:
+def run_states(run_ids: list[int]) -> dict[int, tuple[str, int]]:
+    """Each run's status and the bytes of event data it has stored."""
     if not run_ids:
         return {}
     table = connection.ops.quote_name(Run._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, status FROM {table} WHERE id IN ({', '.join(['%s'] * len(run_ids))})", run_ids)
-        return dict(cursor.fetchall())
+        cursor.execute(f"SELECT id, status, event_bytes FROM {table} WHERE id IN ({', '.join(['%s'] * len(run_ids))})",
+                       run_ids)
+        return {run_id: (status, stored) for run_id, status, stored in cursor.fetchall()}
+
+
+def add_event_bytes(sizes: list[tuple[int, int]]) -> None:
+    if not sizes:
+        return
+    table = connection.ops.quote_name(Run._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET event_bytes = event_bytes + %s WHERE id = %s", sizes)
 
 
 def insert_events(rows: list[tuple]) -> None:
@@ -113,9 +158,10 @@ def events_after(run_id: int, after: int, limit: int = 1000) -> list[dict[str, A
     return list(rows)
 
 
-def create_run(task: str, config: dict, *, owner=None, session_key: str = "", parent: Run | None = None) -> Run:
+def create_run(task: str, config: dict, *, parent: Run | None = None, **owner_fields: Any) -> Run:
+    """Queue a run; ``owner_fields`` come from ``access.owner_fields``."""
     with transaction.atomic():
-        run = Run.objects.create(task=task, config=config, owner=owner, session_key=session_key, parent=parent)
+        run = Run.objects.create(task=task, config=config, parent=parent, **owner_fields)
         Event.objects.create(run=run, seq=1, type="status", step=None, data={"status": "queued"}, time=time.time())
     return run
 
@@ -125,9 +171,16 @@ def append_status(run_id: int, status: str, **extra: Any) -> dict[str, Any] | No
     with transaction.atomic():
         event = {"seq": last_seq(run_id) + 1, "type": "status", "step": None, "data": {"status": status, **extra},
                  "time": time.time()}
-        if not record_events({run_id: [event]}).get(run_id):
+        if not record_events({run_id: [event]})[run_id].kept:
             return None
     return event
+
+
+def request_stop(run_id: int, reason: str = "") -> None:
+    """Ask a run's training process to stop at its next step. With a reason, the run ends failed
+    with that sentence as its error; without one (its owner stopped it), it ends cancelled,
+    unless a limit stopped it already."""
+    Run.objects.filter(pk=run_id).update(stop_requested=True, **({"stop_reason": reason} if reason else {}))
 
 
 def claim_run(run_id: int, worker: str) -> bool:
@@ -152,5 +205,5 @@ def queue_position(run: Run) -> int | None:
     return Run.objects.filter(status="queued", created__lt=run.created).count() + 1
 
 
-def active_count(owner_key_filter: dict[str, Any]) -> int:
-    return Run.objects.filter(status__in=ACTIVE, **owner_key_filter).count()
+def active_count(**owner_filter: Any) -> int:
+    return Run.objects.filter(status__in=ACTIVE, **owner_filter).count()

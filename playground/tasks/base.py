@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import math
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Iterator, Protocol
 
 import pydantic
+from pydantic_core import PydanticCustomError
 
 EVENT_TYPES = ("metric", "text", "image", "table", "status", "log")
 
@@ -51,9 +53,38 @@ class Control:
 
 
 class TaskConfig(pydantic.BaseModel):
-    """Base of every task's configuration: unknown keys are refused, not ignored."""
+    """Base of every task's configuration: unknown keys are refused, not ignored, and so are
+    true and false where a number is meant (pydantic would read them as 1 and 0)."""
 
     model_config = pydantic.ConfigDict(extra="forbid")
+
+    @pydantic.field_validator("*", mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, value: Any, info: pydantic.ValidationInfo) -> Any:
+        annotation = cls.model_fields[info.field_name].annotation
+        if _holds_bool(value) and _means_number(annotation) and not _admits_bool(annotation):
+            raise PydanticCustomError("number_not_boolean", "Input should be a number, not true or false")
+        return value
+
+
+def _holds_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return True
+    return isinstance(value, (list, tuple)) and any(_holds_bool(item) for item in value)
+
+
+def _means_number(annotation: Any) -> bool:
+    """Whether a field's type has int or float anywhere in it (list[int], Optional[float]...)."""
+    if annotation in (int, float):
+        return True
+    return any(_means_number(arg) for arg in typing.get_args(annotation))
+
+
+def _admits_bool(annotation: Any) -> bool:
+    """Whether a field's type has bool anywhere in it (Optional[bool], list[bool], Literal[True]...)."""
+    if annotation is bool or isinstance(annotation, bool):
+        return True
+    return any(_admits_bool(arg) for arg in typing.get_args(annotation))
 
 
 @dataclass

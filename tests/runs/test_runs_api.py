@@ -136,10 +136,12 @@ def test_another_visitor_cannot_see_or_stop_a_private_run(alice, bob):
     run = post(alice, "/api/runs", {"task": "basics", "config": {}}).json()
     assert bob.get(f"/api/runs/{run['id']}").status_code == 404
     assert bob.get(f"/api/runs/{run['id']}/events").status_code == 404
-    assert bob.post(f"/api/runs/{run['id']}/cancel").status_code == 404
+    assert bob.post(f"/api/runs/{run['id']}/cancel").status_code == 401  # bob shows no session or owner token
     shared = bob.get(f"/api/runs/{run['id']}?token={run['share_token']}")
     assert shared.status_code == 200 and shared.json()["share_token"] is None
-    assert bob.post(f"/api/runs/{run['id']}/cancel?token={run['share_token']}").status_code == 404
+    assert bob.post(f"/api/runs/{run['id']}/cancel?token={run['share_token']}").status_code == 401
+    post(bob, "/api/runs", {"task": "basics", "config": {}})  # now bob has a session of his own
+    assert bob.post(f"/api/runs/{run['id']}/cancel").status_code == 404
 
 
 def test_cancelling_a_queued_run_ends_it_at_once(alice):

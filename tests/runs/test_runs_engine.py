@@ -141,3 +141,24 @@ def test_a_finished_run_continues_from_its_checkpoint(executor, alice):
     epochs = [e["data"]["epoch"] for e in store.events_after(second, 0, 100_000) if e["type"] == "metric"]
     # The count goes on from the parent's: its first point is where the parent stopped.
     assert min(epochs) == QUICK["epochs"] and max(epochs) == QUICK["epochs"] + 5
+
+
+def test_a_run_over_the_time_limit_fails_saying_so(executor, alice, monkeypatch):
+    monkeypatch.setattr(executor, "time_limit", 1)
+    run_id = start(alice, LONG)
+    wait_for(ended(run_id), timeout=60)
+    run = Run.objects.get(pk=run_id)
+    assert run.status == "failed"
+    assert run.error == "the run was stopped after the time limit of 1 seconds"
+    assert store.events_after(run_id, 0, 100_000)[-1]["data"] == {"status": "failed", "error": run.error}
+
+
+def test_a_run_that_records_too_many_events_ends_failed_keeping_what_it_recorded(executor, alice, settings):
+    settings.LAYERLAB_RUN_MAX_EVENTS = 40
+    run_id = start(alice, {**QUICK, "epochs": 60})  # about 200 events if nothing stopped it
+    wait_for(ended(run_id), timeout=60)
+    run = Run.objects.get(pk=run_id)
+    assert run.status == "failed" and "the most one run may record (40 events" in run.error
+    assert run.stop_requested and run.stop_reason == run.error  # the training process is told to stop
+    wait_for(lambda: not executor.busy(), timeout=60)
+    assert seqs(run_id) == list(range(1, 42))  # 40 events, then the end the store wrote in their place

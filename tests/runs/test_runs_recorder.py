@@ -84,7 +84,7 @@ def test_one_transaction_stores_several_runs_and_moves_their_status():
                {"seq": 3, "type": "status", "step": None, "data": {"status": "paused"}, "time": 0.0}],
         b.pk: [{"seq": 2, "type": "status", "step": None, "data": {"status": "failed", "error": "boom"}, "time": 0.0}],
     })
-    assert kept == {a.pk: 2, b.pk: 1}
+    assert {run_id: r.kept for run_id, r in kept.items()} == {a.pk: 2, b.pk: 1}
     assert Run.objects.get(pk=a.pk).status == "paused"
     b.refresh_from_db()
     assert (b.status, b.error) == ("failed", "boom") and b.finished is not None
@@ -97,7 +97,7 @@ def test_nothing_is_stored_after_a_run_has_ended():
         {"seq": 2, "type": "status", "step": None, "data": {"status": "cancelled"}, "time": 0.0},
         {"seq": 3, "type": "log", "step": None, "data": {"message": "late"}, "time": 0.0},
     ]})
-    assert kept == {run.pk: 1}
+    assert kept[run.pk].kept == 1 and not kept[run.pk].added
     assert store.append_status(run.pk, "failed", error="too late") is None
     assert store.last_seq(run.pk) == 2 and Run.objects.get(pk=run.pk).status == "cancelled"
 

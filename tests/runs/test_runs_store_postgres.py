@@ -32,7 +32,7 @@ kept = store.record_events({run.pk: [
     {"seq": 3, "type": "status", "step": None, "data": {"status": "failed", "error": "boom"}, "time": 2.0},
     {"seq": 4, "type": "log", "step": None, "data": {"message": "after the end"}, "time": 2.5},
 ]})
-assert kept == {run.pk: 2}, kept
+assert kept[run.pk].kept == 2 and not kept[run.pk].added, kept
 events = store.events_after(run.pk, 1)
 assert events[0]["data"] == {"split": "train", "loss": 0.5, "note": "it's"}, events
 assert Event.objects.filter(run=run, data__split="train").count() == 1  # stored as JSON, not as a string
