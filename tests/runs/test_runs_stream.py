@@ -93,8 +93,7 @@ async def test_a_gap_on_the_wire_is_filled_from_the_store():
     # The layer "dropped" 4 and 5: only 6 arrives live, then 5 and 6 again as a duplicate.
     await get_channel_layer().group_send(group_name(run.pk), events_message(more[2:]))
     await get_channel_layer().group_send(group_name(run.pk), events_message(more[1:]))
-    got = json.loads(await ws.receive_from())
-    got += [json.loads(await ws.receive_from())]
+    got = await receive_events(ws, until=lambda e: e["seq"] == 6, timeout=5)
     assert [e["seq"] for e in got] == [4, 5, 6]
     assert await ws.receive_nothing(timeout=0.3)
     await ws.disconnect()
@@ -144,7 +143,7 @@ async def test_events_the_layer_dropped_at_the_end_of_a_run_still_arrive():
     final = [{"seq": 4, "type": "log", "step": 4, "data": {"message": "last"}, "time": 0.0},
              {"seq": 5, "type": "status", "step": None, "data": {"status": "succeeded"}, "time": 0.0}]
     await sync_to_async(store.record_events)({run.pk: final})
-    got = json.loads(await ws.receive_from(timeout=5))
+    got = await receive_events(ws, timeout=5)
     assert [e["seq"] for e in got] == [4, 5]
     await ws.disconnect()
 
