@@ -234,7 +234,8 @@ def report(site: Site, clients: list[Client], lag: array, started: float, cpu: d
     for error, count in failures.most_common(3):
         print(f"    {count} x {error}")
     print(f"  events lost {faults['lost']:,}, duplicated {faults['duplicated']}, out of order {faults['backwards']}; "
-          f"{sum(1 for c in clients if not c.finished)} clients never got their run's final status")
+          f"{sum(1 for c in clients if not c.finished)} clients never got their run's final status; "
+          f"{site.log_tail(lines=1_000_000).count('Traceback')} tracebacks in the server's log")
     for path in OTHER_REQUESTS:
         before, during = idle.seconds[path], busy.seconds[path]
         print(f"  GET {path} while streaming: {len(during)} answered, p50 {ms(0.5, during)}, p99 {ms(0.99, during)}, "

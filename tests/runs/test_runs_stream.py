@@ -10,7 +10,7 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 
 from playground.asgi import application
-from playground.runs import store
+from playground.runs import feed, store
 from playground.runs.models import Run, group_name
 from playground.runs.publish import events_message
 
@@ -164,3 +164,79 @@ async def test_live_batches_reach_the_socket_without_a_database_hop(monkeypatch)
     await get_channel_layer().group_send(group_name(run.pk), events_message(more))
     assert json.loads(await ws.receive_from())["seq"] == 4
     await ws.disconnect()
+
+
+async def test_the_sockets_of_one_run_share_one_store_read_and_one_channel(monkeypatch):
+    """A class opening one run: one read of its history and one group member, not one per socket."""
+    monkeypatch.setattr(feed, "QUIET_SECONDS", 3600.0)  # no quiet-store look while the sockets connect
+    run = await sync_to_async(make_run)(3, "running")
+    reads = []
+    events_after = store.events_after
+    monkeypatch.setattr(store, "events_after", lambda *args, **kwargs: reads.append(args) or events_after(*args, **kwargs))
+    sockets = [socket(run.pk, f"after=0&token={run.share_token}") for _ in range(30)]
+    for ws in sockets:
+        assert (await ws.connect())[0]
+    for ws in sockets:
+        assert [e["seq"] for e in json.loads(await ws.receive_from())] == [1, 2, 3]
+    late = socket(run.pk, f"after=2&token={run.share_token}")  # a reconnect is served from memory too
+    assert (await late.connect())[0]
+    assert json.loads(await late.receive_from())["seq"] == 3
+    more = [{"seq": 4, "type": "log", "step": 4, "data": {"message": "live"}, "time": 0.0}]
+    await sync_to_async(store.record_events)({run.pk: more})
+    await get_channel_layer().group_send(group_name(run.pk), events_message(more))
+    for ws in [*sockets, late]:
+        assert json.loads(await ws.receive_from())["seq"] == 4
+    assert len(reads) == 1
+    assert len(get_channel_layer().groups[group_name(run.pk)]) == 1
+    for ws in [*sockets, late]:
+        await ws.disconnect()
+
+
+async def test_a_socket_that_cannot_be_sent_to_leaves_without_holding_up_the_others():
+    """Daphne raises when a socket closes under a send; the feed drops that socket and goes on."""
+    run = await sync_to_async(make_run)(3, "running")
+    ws = socket(run.pk, f"token={run.share_token}")
+    assert (await ws.connect())[0]
+    await ws.receive_from()
+
+    async def closed(text):
+        raise RuntimeError("Attempt to send on a closed protocol")
+
+    shared = feed._feeds[run.pk]
+    gone = feed.Watch(closed)
+    shared.watches.add(gone)
+    await shared.stream(gone, 0)
+    assert gone not in shared.watches
+    await shared.take(4, [store.encode_event({"seq": 4, "type": "log", "step": 4, "data": {}, "time": 0.0})], False)
+    assert json.loads(await ws.receive_from())["seq"] == 4
+    await ws.disconnect()
+
+
+async def test_the_last_socket_out_closes_the_feed_and_the_next_reads_the_store_again():
+    run = await sync_to_async(make_run)(3, "running")
+    sockets = [socket(run.pk, f"token={run.share_token}") for _ in range(2)]
+    for ws in sockets:
+        assert (await ws.connect())[0]
+        await ws.receive_from()
+    for ws in sockets:
+        await ws.disconnect()
+    assert run.pk not in feed._feeds
+    assert not get_channel_layer().groups.get(group_name(run.pk))
+    more = [{"seq": 4, "type": "log", "step": 4, "data": {"message": "while nobody watched"}, "time": 0.0}]
+    await sync_to_async(store.record_events)({run.pk: more})
+    again = socket(run.pk, f"token={run.share_token}")
+    assert (await again.connect())[0]
+    assert [e["seq"] for e in json.loads(await again.receive_from())] == [1, 2, 3, 4]
+    await again.disconnect()
+
+
+async def test_one_quiet_store_look_per_run_not_per_socket():
+    run = await sync_to_async(make_run)(3, "running")
+    sockets = [socket(run.pk, f"token={run.share_token}") for _ in range(10)]
+    for ws in sockets:
+        assert (await ws.connect())[0]
+        await ws.receive_from()
+    looks = [t for t in asyncio.all_tasks() if "_look_in_store_when_quiet" in t.get_coro().__qualname__]
+    assert len(looks) == 1
+    for ws in sockets:
+        await ws.disconnect()
