@@ -29,13 +29,18 @@ class RunConsumer(AsyncWebsocketConsumer):
             after = 0
         token = query.get("token", [""])[0]
         self.feed, self.watch = feed.join(run_id, self.send_text)
-        await self.feed.loaded
-        allowed = self.feed.run is not None and access.may_view_scope(self.scope, self.feed.run, token)
-        await self.accept()
-        if not allowed:
-            await self.close(code=4404)
-            return
-        await self.feed.stream(self.watch, after)
+        try:
+            await self.feed.loaded
+            allowed = self.feed.run is not None and access.may_view_scope(self.scope, self.feed.run, token)
+            await self.accept()
+            if not allowed:
+                await self.close(code=4404)
+                return
+            await self.feed.stream(self.watch, after)
+        except BaseException:
+            # A consumer that fails or is cancelled here never gets a disconnect: leave now.
+            await feed.leave(self.feed, self.watch)
+            raise
 
     async def dispatch(self, message):
         # Channels closes stale database connections before every handler: a hop to its one

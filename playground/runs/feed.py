@@ -59,6 +59,8 @@ class Watch:
 
 
 class RunFeed:
+    """What this process knows of one run's events, and the sockets it sends them to."""
+
     def __init__(self, run_id: int, layer) -> None:
         self.run_id = run_id
         self.layer = layer
@@ -74,6 +76,11 @@ class RunFeed:
         self._messages: dict[tuple[int, int], str] = {}
         self._tasks: list[asyncio.Task] = []
         self.loaded = asyncio.ensure_future(self._load())
+
+    @property
+    def failed(self) -> bool:
+        """Its first read failed (the database busy or gone): the next socket starts a new feed."""
+        return self.loaded.done() and not self.loaded.cancelled() and self.loaded.exception() is not None
 
     @property
     def last_seq(self) -> int:
@@ -192,10 +199,11 @@ class RunFeed:
             watch.busy = False
 
     async def close(self) -> None:
-        for task in [self.loaded, *self._tasks]:
-            task.cancel()
+        # Leave the group first: the last socket may leave from inside the listener, which this cancels.
         if self.channel is not None:
             await self.layer.group_discard(group_name(self.run_id), self.channel)
+        for task in [self.loaded, *self._tasks]:
+            task.cancel()
 
 
 _feeds: dict[int, RunFeed] = {}
@@ -204,7 +212,7 @@ _feeds: dict[int, RunFeed] = {}
 def join(run_id: int, send: Callable[[str], Awaitable[None]]) -> tuple[RunFeed, Watch]:
     """This process's feed of the run (started by the first socket) and a place in it for a socket."""
     feed = _feeds.get(run_id)
-    if feed is None or feed.loop is not asyncio.get_running_loop():
+    if feed is None or feed.loop is not asyncio.get_running_loop() or feed.failed:
         feed = _feeds[run_id] = RunFeed(run_id, get_channel_layer())
     watch = Watch(send)
     feed.watches.add(watch)
@@ -213,7 +221,10 @@ def join(run_id: int, send: Callable[[str], Awaitable[None]]) -> tuple[RunFeed, 
 
 async def leave(feed: RunFeed, watch: Watch) -> None:
     """A socket has gone; the last one out closes the feed."""
+    if watch not in feed.watches:
+        return
     feed.watches.discard(watch)
-    if not feed.watches and _feeds.get(feed.run_id) is feed:
-        del _feeds[feed.run_id]
+    if not feed.watches:
+        if _feeds.get(feed.run_id) is feed:
+            del _feeds[feed.run_id]
         await feed.close()

@@ -8,6 +8,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
+from django.db import OperationalError
 
 from playground.asgi import application
 from playground.runs import feed, store
@@ -240,3 +241,21 @@ async def test_one_quiet_store_look_per_run_not_per_socket():
     assert len(looks) == 1
     for ws in sockets:
         await ws.disconnect()
+
+
+async def test_a_failed_first_read_leaves_no_feed_behind_and_the_next_socket_starts_afresh(monkeypatch):
+    run = await sync_to_async(make_run)(3, "running")
+    first_page = feed.run_and_first_page
+
+    async def database_gone(run_id):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(feed, "run_and_first_page", database_gone)
+    with pytest.raises(OperationalError):
+        await socket(run.pk, f"token={run.share_token}").connect()
+    assert run.pk not in feed._feeds
+    monkeypatch.setattr(feed, "run_and_first_page", first_page)
+    ws = socket(run.pk, f"token={run.share_token}")
+    assert (await ws.connect())[0]
+    assert [e["seq"] for e in json.loads(await ws.receive_from())] == [1, 2, 3]
+    await ws.disconnect()

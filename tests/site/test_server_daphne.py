@@ -1,13 +1,22 @@
-"""Daphne's own error answers (the application timed out or crashed) come in the API's JSON shape."""
+"""Daphne as playground/server.py runs it: its timeouts from settings, its own error answers in the API's JSON shape."""
 from __future__ import annotations
 
 import json
 import time
 from types import SimpleNamespace
 
+from daphne.cli import CommandLineInterface
 from twisted.web.test.requesthelper import DummyChannel
 
-from playground.server import GuardedRequest
+from playground.server import APPLICATION, GuardedRequest, daphne_arguments
+
+
+def test_daphne_gets_its_timeouts_from_settings_and_options_given_win(settings):
+    settings.LAYERLAB_HTTP_TIMEOUT, settings.LAYERLAB_WEBSOCKET_CONNECT_TIMEOUT = 45, 25
+    parser = CommandLineInterface().parser
+    given = parser.parse_args(daphne_arguments(["-b", "127.0.0.1", "-p", "8000"]))
+    assert (given.http_timeout, given.websocket_connect_timeout, given.application) == (45, 25, APPLICATION)
+    assert parser.parse_args(daphne_arguments(["--http-timeout", "5"])).http_timeout == 5
 
 
 def request_of(http_timeout: float) -> tuple[GuardedRequest, DummyChannel]:
