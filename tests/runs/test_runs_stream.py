@@ -24,8 +24,11 @@ def socket(run_id: int, query: str = "", headers=ORIGIN) -> WebsocketCommunicato
     return WebsocketCommunicator(application, f"/ws/runs/{run_id}/?{query}", headers=headers)
 
 
-async def receive_events(ws: WebsocketCommunicator, until=None, timeout: float = 60.0) -> list[dict]:
-    """Collect events until one satisfies `until` (default: a final status) or the socket goes quiet."""
+async def receive_events(ws: WebsocketCommunicator, until=None, timeout: float = 240.0) -> list[dict]:
+    """Collect events until one satisfies `until` (default: a final status) or the socket goes quiet.
+
+    The wait is long: on a crowded machine a run may queue behind a spare training process
+    that is still starting (the executor replaces one after every run)."""
     until = until or (lambda e: e["type"] == "status" and e["data"]["status"] in ("succeeded", "failed", "cancelled"))
     events: list[dict] = []
     while True:
