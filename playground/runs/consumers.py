@@ -10,10 +10,23 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
+from channels.auth import get_user
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from playground.runs import access, feed
+
+
+async def may_watch(scope, run, token: str) -> bool:
+    """Whether this socket may watch the run.
+
+    The session arrives with the socket, unread; the signed-in user is looked up
+    (a trip to the database thread) only for a run a user owns, when no share
+    token lets the socket in, and not for each of a class's sockets.
+    """
+    if run.owner_id is not None and not access.token_matches(run, token):
+        scope["user"] = await get_user(scope)
+    return access.may_view_scope(scope, run, token)
 
 
 class RunConsumer(AsyncWebsocketConsumer):
@@ -31,7 +44,7 @@ class RunConsumer(AsyncWebsocketConsumer):
         self.feed, self.watch = feed.join(run_id, self.send_text)
         try:
             await self.feed.loaded
-            allowed = self.feed.run is not None and access.may_view_scope(self.scope, self.feed.run, token)
+            allowed = self.feed.run is not None and await may_watch(self.scope, self.feed.run, token)
             await self.accept()
             if not allowed:
                 await self.close(code=4404)

@@ -262,3 +262,40 @@ async def test_a_failed_first_read_leaves_no_feed_behind_and_the_next_socket_sta
     assert (await ws.connect())[0]
     assert [e["seq"] for e in json.loads(await ws.receive_from())] == [1, 2, 3]
     await ws.disconnect()
+
+
+def signed_in_run() -> tuple[Run, str]:
+    """A run that a signed-in user owns, and that user's session cookie."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    carol = User.objects.create_user("carol", password="secret")
+    client = Client()
+    client.force_login(carol)
+    return store.create_run("basics", {"epochs": 1}, owner=carol), client.cookies["sessionid"].value
+
+
+async def test_a_signed_in_owner_watches_through_their_session_and_others_need_the_token():
+    run, session = await sync_to_async(signed_in_run)()
+    mine = socket(run.pk, "after=0", headers=ORIGIN + [(b"cookie", f"sessionid={session}".encode())])
+    assert (await mine.connect())[0]
+    assert json.loads(await mine.receive_from())["data"] == {"status": "queued"}
+    await mine.disconnect()
+    stranger = socket(run.pk, "after=0")
+    await stranger.connect()
+    assert (await stranger.receive_output())["code"] == 4404
+
+
+async def test_a_socket_with_the_share_token_is_let_in_without_looking_up_its_user(monkeypatch):
+    """A class watching through a share link costs no user lookup per socket on the database thread."""
+    run, session = await sync_to_async(signed_in_run)()
+
+    async def no_lookup(scope):
+        raise AssertionError("the user was looked up")
+
+    monkeypatch.setattr("channels.auth.get_user", no_lookup)
+    monkeypatch.setattr("playground.runs.consumers.get_user", no_lookup)
+    ws = socket(run.pk, f"after=0&token={run.share_token}", headers=ORIGIN + [(b"cookie", f"sessionid={session}".encode())])
+    assert (await ws.connect())[0]
+    assert json.loads(await ws.receive_from())["data"] == {"status": "queued"}
+    await ws.disconnect()
