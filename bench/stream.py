@@ -26,7 +26,7 @@ Figures:
 - the connections: handshake times, and how many failed or closed early, and why;
 - where the CPU went: the training processes, daphne, this client process, and how
   late this process's event loop ran (a late client inflates the latencies);
-- how long other requests took meanwhile: a thread of this process asks for
+- how long other requests took meanwhile: a process of its own asks for
   ``GET /api/tasks`` and the Basics page in turn, a few times a second, while the
   clients stream (and a few times before, on the idle site, for comparison).
 It reports; it does not fail. The site is stopped at the end, also on error.
@@ -37,8 +37,8 @@ import argparse
 import asyncio
 import contextlib
 import json
+import multiprocessing
 import sys
-import threading
 import time
 import urllib.request
 from array import array
@@ -109,18 +109,20 @@ async def watch(site: Site, client: Client) -> None:
         await asyncio.sleep(min(5.0, 0.5 * sum(client.failures.values())))  # back off, as a browser would
 
 
-class OtherRequests(threading.Thread):
-    """Times plain HTTP requests, one after another, until stopped: what a visitor not watching would wait."""
+class OtherRequests:
+    """Times plain HTTP requests, one after another: what a visitor who is not watching waits.
 
-    def __init__(self, site: Site, pause: float = 0.2):
-        super().__init__(daemon=True)
-        self.site, self.pause = site, pause
+    While the clients stream, the requests go from a process of their own, so that
+    this busy process's own delays are not counted as the server's.
+    """
+
+    def __init__(self, url: str, pause: float = 0.2):
+        self.url, self.pause = url, pause
         self.seconds: dict[str, list[float]] = {path: [] for path in OTHER_REQUESTS}
         self.failures: Counter = Counter()
-        self.halt = threading.Event()
 
     def sample(self, count: int) -> None:
-        """Ask for each path ``count`` times, now, in this thread."""
+        """Ask for each path ``count`` times, now, in this process."""
         for _ in range(count):
             for path in OTHER_REQUESTS:
                 self.ask(path)
@@ -128,17 +130,33 @@ class OtherRequests(threading.Thread):
     def ask(self, path: str) -> None:
         start = time.perf_counter()
         try:
-            with urllib.request.urlopen(self.site.url + path, timeout=30) as response:
+            with urllib.request.urlopen(self.url + path, timeout=30) as response:
                 response.read()
             self.seconds[path].append(time.perf_counter() - start)
         except OSError as error:
             self.failures[f"{path}: {type(error).__name__}: {error}"] += 1
 
-    def run(self) -> None:
-        while not self.halt.is_set():
-            for path in OTHER_REQUESTS:
-                self.ask(path)
-            self.halt.wait(self.pause)
+    def start(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.halt = context.Event()
+        self.answers, child = context.Pipe(duplex=False)
+        self.process = context.Process(target=ask_until_halted, args=(self.url, self.pause, self.halt, child), daemon=True)
+        self.process.start()
+
+    def stop(self) -> None:
+        self.halt.set()
+        self.seconds, self.failures = self.answers.recv()
+        self.process.join()
+
+
+def ask_until_halted(url: str, pause: float, halt, answers) -> None:
+    """The requesting process: ask in turn until halted, then send back what it measured."""
+    others = OtherRequests(url, pause)
+    while not halt.is_set():
+        for path in OTHER_REQUESTS:
+            others.ask(path)
+        halt.wait(pause)
+    answers.send((others.seconds, others.failures))
 
 
 async def loop_lag(samples: array, stop: asyncio.Event, period: float = 0.01) -> None:
@@ -262,7 +280,7 @@ def main() -> None:
     print(f"stream: {args.runs} Basics runs {config}, {args.clients_per_run} WebSocket clients each")
     with Site(slots=args.runs, device=args.device, env={"LAYERLAB_RUN_QUOTA_ANONYMOUS": "1000"}) as site:
         print(f"  site up at {site.url}; spares warm after {site.wait_idle():.0f} s")
-        idle, busy = OtherRequests(site), OtherRequests(site)
+        idle, busy = OtherRequests(site.url), OtherRequests(site.url)
         idle.sample(5)
         cpu = {"site": site.cpu_seconds(), "daphne": site.cpu_seconds(server_only=True), "client": time.process_time()}
         runs = [site.post_run(config) for _ in range(args.runs)]
@@ -270,8 +288,7 @@ def main() -> None:
         try:
             clients, lag, started = asyncio.run(stream(site, runs, args.clients_per_run, args.timeout))
         finally:
-            busy.halt.set()
-            busy.join()
+            busy.stop()
         cpu = {"site": site.cpu_seconds() - cpu["site"], "daphne": site.cpu_seconds(server_only=True) - cpu["daphne"],
                "client": time.process_time() - cpu["client"]}
         report(site, clients, lag, started, cpu, idle, busy)

@@ -35,6 +35,7 @@ PAGE = 1000  # events per store read, and at most per WebSocket message
 # With no live message for this long, the feed of an unfinished run looks in the store: the
 # layer may have dropped the run's last messages, after which no later batch reveals the gap.
 QUIET_SECONDS = 1.0
+FAN_OUT_STRIDE = 50  # sockets sent to between two turns of the event loop for everything else
 
 
 @database_sync_to_async
@@ -173,9 +174,13 @@ class RunFeed:
         await self.flush(watch)
 
     async def fan_out(self) -> None:
-        for watch in list(self.watches):
+        for count, watch in enumerate(list(self.watches), 1):
             if watch.sent is not None:
                 await self.flush(watch)
+            if count % FAN_OUT_STRIDE == 0:
+                # Daphne's sends never wait, so without this a class's fan-out holds the event
+                # loop whole, and every other request's next step waits behind it.
+                await asyncio.sleep(0)
 
     async def flush(self, watch: Watch) -> None:
         """Send a socket what it has not had yet, a page at a time; a socket that cannot take it leaves."""
