@@ -140,7 +140,8 @@ class OtherRequests:
         context = multiprocessing.get_context("spawn")
         self.halt = context.Event()
         self.answers, child = context.Pipe(duplex=False)
-        self.process = context.Process(target=ask_until_halted, args=(self.url, self.pause, self.halt, child), daemon=True)
+        self.process = context.Process(target=ask_until_halted, args=(self.url, self.pause, self.halt, child),
+                                       daemon=True)
         self.process.start()
 
     def stop(self) -> None:

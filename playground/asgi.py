@@ -1,7 +1,8 @@
 """ASGI entry point: pages and API over HTTP, run streams over WebSockets.
 
-Serve with ``python -m playground.server`` (Daphne with deadlines for slow clients; or ``manage.py runserver``);
-with the local executor, the training processes start with it.
+Serve with ``python -m playground.server`` (Daphne with deadlines for slow
+clients) or ``manage.py runserver``; with the local executor, the training
+processes start with it.
 """
 import asyncio
 import gc

@@ -109,8 +109,8 @@ class GuardedConnection(ProtocolWrapper):
         if self.closed:
             return
         if self.refused:
-            self.close(raw_response(429, "Too Many Requests",
-                                    "too many connections from your address; close a few tabs or try again in a minute"))
+            self.close(raw_response(429, "Too Many Requests", "too many connections from your address; "
+                                                              "close a few tabs or try again in a minute"))
             return
         self.heard = True
         super().dataReceived(data)

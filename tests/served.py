@@ -1,4 +1,4 @@
-"""The site served as ``./layerlab serve`` serves it (``python -m playground.server``), for tests that need real sockets."""
+"""The site served as ``./layerlab serve`` serves it (``python -m playground.server``), for tests of real sockets."""
 from __future__ import annotations
 
 import contextlib

@@ -162,7 +162,7 @@ class RunFeed:
     # --- the sockets ---------------------------------------------------------------------------
 
     def message(self, start: int, end: int) -> str:
-        """texts[start:end] as one WebSocket message: one event alone, several as a JSON list; made once for all sockets."""
+        """texts[start:end] as one WebSocket message (one event alone, several as a JSON list), made once for all."""
         key = (start, end)
         if key not in self._messages:
             self._messages[key] = self.texts[start] if end - start == 1 else "[" + ",".join(self.texts[start:end]) + "]"

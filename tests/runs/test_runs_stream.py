@@ -176,7 +176,7 @@ async def test_the_sockets_of_one_run_share_one_store_read_and_one_channel(monke
     run = await sync_to_async(make_run)(3, "running")
     reads = []
     events_after = store.events_after
-    monkeypatch.setattr(store, "events_after", lambda *args, **kwargs: reads.append(args) or events_after(*args, **kwargs))
+    monkeypatch.setattr(store, "events_after", lambda *args: reads.append(args) or events_after(*args))
     sockets = [socket(run.pk, f"after=0&token={run.share_token}") for _ in range(30)]
     for ws in sockets:
         assert (await ws.connect())[0]
@@ -295,7 +295,8 @@ async def test_a_socket_with_the_share_token_is_let_in_without_looking_up_its_us
 
     monkeypatch.setattr("channels.auth.get_user", no_lookup)
     monkeypatch.setattr("playground.runs.consumers.get_user", no_lookup)
-    ws = socket(run.pk, f"after=0&token={run.share_token}", headers=ORIGIN + [(b"cookie", f"sessionid={session}".encode())])
+    cookie = (b"cookie", f"sessionid={session}".encode())
+    ws = socket(run.pk, f"after=0&token={run.share_token}", headers=ORIGIN + [cookie])
     assert (await ws.connect())[0]
     assert json.loads(await ws.receive_from())["data"] == {"status": "queued"}
     await ws.disconnect()

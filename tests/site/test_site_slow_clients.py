@@ -1,4 +1,4 @@
-"""Slow and greedy clients of the served site: a request must arrive whole in time, and one address holds only so many connections."""
+"""Slow and greedy clients: a request must arrive whole in time, and one address holds only so many connections."""
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,4 @@
-"""A class watching one run through real sockets: every handshake answered, every event to every watcher, once, in order."""
+"""A class watching one run through real sockets: every handshake answered, every event to each, once, in order."""
 from __future__ import annotations
 
 import asyncio
@@ -34,7 +34,8 @@ async def watch_together(url: str, run: dict) -> list[list[dict]]:
 
 def test_eighty_watchers_of_one_running_run_each_get_every_event(tmp_path):
     # A cap far below the watchers: the loopback address is not capped (LAYERLAB_UNCAPPED_ADDRESSES).
-    with served_site(tmp_path, LAYERLAB_SLOTS="1", LAYERLAB_DEVICE="cpu", LAYERLAB_MAX_CONNECTIONS_PER_ADDRESS="10") as url:
+    settings = {"LAYERLAB_SLOTS": "1", "LAYERLAB_DEVICE": "cpu", "LAYERLAB_MAX_CONNECTIONS_PER_ADDRESS": "10"}
+    with served_site(tmp_path, **settings) as url:
         run = call(f"{url}/api/runs", {"task": "basics", "config": {"epochs": 60, "emit_every": 1, "grid_every": 5}})
         streams = asyncio.run(watch_together(url, run))
         stored = call(f"{url}/api/runs/{run['id']}/events?after=0&limit=5000&token={run['share_token']}")["events"]
