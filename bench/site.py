@@ -6,9 +6,10 @@
         events = site.stored_events(run)
 
 Each site gets a fresh data directory (SQLite store, media), is migrated with
-``manage.py migrate``, then served by ``daphne -b 127.0.0.1 -p PORT
-playground.asgi:application`` in its own process group; its log goes to
-``daphne.log`` in the data directory. ``stop`` ends the whole process tree, the
+``manage.py migrate``, then served by ``python -m playground.server -b 127.0.0.1
+-p PORT`` (Daphne as ``./layerlab serve`` runs it: its timeouts come from the
+same settings, and loopback clients are not capped) in its own process group;
+its log goes to ``daphne.log`` in the data directory. ``stop`` ends the whole process tree, the
 training processes too (they put themselves in process groups of their own), and
 runs on leaving the ``with`` block, whatever happened inside it. Linux only: it
 reads /proc to find the tree and its CPU time.
@@ -90,7 +91,7 @@ class Site:
         self.log_path = self.data_dir / "daphne.log"
         log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "playground.asgi:application"],
+            [sys.executable, "-m", "playground.server", "-b", "127.0.0.1", "-p", str(self.port)],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         log.close()

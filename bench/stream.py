@@ -3,6 +3,7 @@
 Run from the repository root:
 
     .venv/bin/python bench/stream.py                       # 1 to 3 minutes on a 2-core CPU
+    .venv/bin/python bench/stream.py --runs 1 --clients-per-run 500   # a class watching one run
     .venv/bin/python bench/stream.py --runs 20 --clients-per-run 20 --epochs 1500 --timeout 600
 
 It starts the embedded site (bench/site.py) with one slot per run and a high
@@ -24,7 +25,10 @@ Figures:
   connect, or never got its run's final status, lost the rest);
 - the connections: handshake times, and how many failed or closed early, and why;
 - where the CPU went: the training processes, daphne, this client process, and how
-  late this process's event loop ran (a late client inflates the latencies).
+  late this process's event loop ran (a late client inflates the latencies);
+- how long other requests took meanwhile: a process of its own asks for
+  ``GET /api/tasks`` and the Basics page in turn, a few times a second, while the
+  clients stream (and a few times before, on the idle site, for comparison).
 It reports; it does not fail. The site is stopped at the end, also on error.
 """
 from __future__ import annotations
@@ -33,8 +37,10 @@ import argparse
 import asyncio
 import contextlib
 import json
+import multiprocessing
 import sys
 import time
+import urllib.request
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
@@ -48,6 +54,8 @@ from websockets.asyncio.client import connect  # noqa: E402
 from bench.site import FINAL, Site, is_final  # noqa: E402
 
 TARGET_P99 = 0.100  # seconds
+TARGET_OTHER_P99 = 0.5  # seconds, for other requests while the clients stream
+OTHER_REQUESTS = ("/api/tasks", "/basics")
 
 
 @dataclass
@@ -58,6 +66,7 @@ class Client:
     connected: float = 0.0  # when its current connection opened; 0 before the first
     handshakes: list[float] = field(default_factory=list)  # seconds each successful one took
     failures: Counter = field(default_factory=Counter)  # why connections failed or ended early
+    refused: int = 0  # handshakes that failed (no answer, an error status, a timeout)
     seqs: array = field(default_factory=lambda: array("l"))
     latencies: array = field(default_factory=lambda: array("d"))  # of live events, seconds
     emitted: array = field(default_factory=lambda: array("d"))  # when each of those was emitted
@@ -72,10 +81,11 @@ async def watch(site: Site, client: Client) -> None:
     while True:
         after = client.seqs[-1] if client.seqs else 0
         asked = time.time()
+        opened = False
         try:
             async with connect(site.ws_url(client.run, after), origin=site.origin, compression=None,
                                max_size=None, ping_interval=None, proxy=None) as socket:
-                client.connected = time.time()
+                client.connected, opened = time.time(), True
                 client.first_connected = client.first_connected or client.connected
                 client.handshakes.append(client.connected - asked)
                 async for message in socket:
@@ -95,7 +105,59 @@ async def watch(site: Site, client: Client) -> None:
                 client.failures["closed before the final status"] += 1
         except Exception as error:  # one broken connection is a finding, not the end of the benchmark
             client.failures[f"{type(error).__name__}: {error}"] += 1
+            client.refused += not opened
         await asyncio.sleep(min(5.0, 0.5 * sum(client.failures.values())))  # back off, as a browser would
+
+
+class OtherRequests:
+    """Times plain HTTP requests, one after another: what a visitor who is not watching waits.
+
+    While the clients stream, the requests go from a process of their own, so that
+    this busy process's own delays are not counted as the server's.
+    """
+
+    def __init__(self, url: str, pause: float = 0.2):
+        self.url, self.pause = url, pause
+        self.seconds: dict[str, list[float]] = {path: [] for path in OTHER_REQUESTS}
+        self.failures: Counter = Counter()
+
+    def sample(self, count: int) -> None:
+        """Ask for each path ``count`` times, now, in this process."""
+        for _ in range(count):
+            for path in OTHER_REQUESTS:
+                self.ask(path)
+
+    def ask(self, path: str) -> None:
+        start = time.perf_counter()
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=30) as response:
+                response.read()
+            self.seconds[path].append(time.perf_counter() - start)
+        except OSError as error:
+            self.failures[f"{path}: {type(error).__name__}: {error}"] += 1
+
+    def start(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.halt = context.Event()
+        self.answers, child = context.Pipe(duplex=False)
+        self.process = context.Process(target=ask_until_halted, args=(self.url, self.pause, self.halt, child),
+                                       daemon=True)
+        self.process.start()
+
+    def stop(self) -> None:
+        self.halt.set()
+        self.seconds, self.failures = self.answers.recv()
+        self.process.join()
+
+
+def ask_until_halted(url: str, pause: float, halt, answers) -> None:
+    """The requesting process: ask in turn until halted, then send back what it measured."""
+    others = OtherRequests(url, pause)
+    while not halt.is_set():
+        for path in OTHER_REQUESTS:
+            others.ask(path)
+        halt.wait(pause)
+    answers.send((others.seconds, others.failures))
 
 
 async def loop_lag(samples: array, stop: asyncio.Event, period: float = 0.01) -> None:
@@ -155,7 +217,8 @@ def check(client: Client, stored: list[int]) -> Counter:
                    backwards=sum(1 for a, b in zip(got, got[1:]) if b <= a))
 
 
-def report(site: Site, clients: list[Client], lag: array, started: float, cpu: dict[str, float]) -> None:
+def report(site: Site, clients: list[Client], lag: array, started: float, cpu: dict[str, float],
+           idle: OtherRequests, busy: OtherRequests) -> None:
     runs = {c.run["id"]: c.run for c in clients}
     stored = {run_id: [e["seq"] for e in site.stored_events(run)] for run_id, run in runs.items()}
     faults = sum((check(c, stored[c.run["id"]]) for c in clients), Counter())
@@ -164,6 +227,7 @@ def report(site: Site, clients: list[Client], lag: array, started: float, cpu: d
     steady = [x for c in clients for x, t in zip(c.latencies, c.emitted) if t > all_connected]
     handshakes = [h for c in clients for h in c.handshakes]
     failures = sum((c.failures for c in clients), Counter())
+    refused = sum(c.refused for c in clients)
     seconds = max(max((c.last_receive for c in clients), default=started) - started, 1e-9)
     delivered = sum(len(c.seqs) for c in clients)
 
@@ -183,13 +247,24 @@ def report(site: Site, clients: list[Client], lag: array, started: float, cpu: d
     print(f"  CPU seconds while streaming: training processes {cpu['site'] - cpu['daphne']:.1f}, "
           f"daphne {cpu['daphne']:.1f}, this client {cpu['client']:.1f} (over {seconds:.1f} s of wall time)")
     print(f"  connections: {len(handshakes)} opened, handshake p50 {percentile(handshakes, 0.5):.2f} s, "
-          f"max {percentile(handshakes, 1.0):.2f} s; {sum(failures.values())} failed or closed early; "
+          f"max {percentile(handshakes, 1.0):.2f} s; {refused} handshakes failed, "
+          f"{sum(failures.values()) - refused} connections closed early; "
           f"{sum(1 for c in clients if not c.handshakes)} clients never connected")
     for error, count in failures.most_common(3):
         print(f"    {count} x {error}")
     print(f"  events lost {faults['lost']:,}, duplicated {faults['duplicated']}, out of order {faults['backwards']}; "
-          f"{sum(1 for c in clients if not c.finished)} clients never got their run's final status")
-    print(f"  p99 {ms(0.99)} (target <= {1000 * TARGET_P99:.0f} ms); events lost {faults['lost']} (target 0)")
+          f"{sum(1 for c in clients if not c.finished)} clients never got their run's final status; "
+          f"{site.log_tail(lines=1_000_000).count('Traceback')} tracebacks in the server's log")
+    for path in OTHER_REQUESTS:
+        before, during = idle.seconds[path], busy.seconds[path]
+        print(f"  GET {path} while streaming: {len(during)} answered, p50 {ms(0.5, during)}, p99 {ms(0.99, during)}, "
+              f"max {ms(1.0, during)} (on the idle site: p50 {ms(0.5, before)}, max {ms(1.0, before)})")
+    for error, count in (idle.failures + busy.failures).most_common(3):
+        print(f"    {count} x {error}")
+    others = [x for path in OTHER_REQUESTS for x in busy.seconds[path]]
+    print(f"  p99 {ms(0.99)} (target <= {1000 * TARGET_P99:.0f} ms); events lost {faults['lost']} (target 0); "
+          f"handshakes failed {refused} (target 0); "
+          f"other requests p99 {ms(0.99, others)} (target <= {1000 * TARGET_OTHER_P99:.0f} ms)")
 
 
 def main() -> None:
@@ -206,12 +281,18 @@ def main() -> None:
     print(f"stream: {args.runs} Basics runs {config}, {args.clients_per_run} WebSocket clients each")
     with Site(slots=args.runs, device=args.device, env={"LAYERLAB_RUN_QUOTA_ANONYMOUS": "1000"}) as site:
         print(f"  site up at {site.url}; spares warm after {site.wait_idle():.0f} s")
+        idle, busy = OtherRequests(site.url), OtherRequests(site.url)
+        idle.sample(5)
         cpu = {"site": site.cpu_seconds(), "daphne": site.cpu_seconds(server_only=True), "client": time.process_time()}
         runs = [site.post_run(config) for _ in range(args.runs)]
-        clients, lag, started = asyncio.run(stream(site, runs, args.clients_per_run, args.timeout))
+        busy.start()
+        try:
+            clients, lag, started = asyncio.run(stream(site, runs, args.clients_per_run, args.timeout))
+        finally:
+            busy.stop()
         cpu = {"site": site.cpu_seconds() - cpu["site"], "daphne": site.cpu_seconds(server_only=True) - cpu["daphne"],
                "client": time.process_time() - cpu["client"]}
-        report(site, clients, lag, started, cpu)
+        report(site, clients, lag, started, cpu, idle, busy)
 
 
 if __name__ == "__main__":

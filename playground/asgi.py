@@ -1,7 +1,8 @@
 """ASGI entry point: pages and API over HTTP, run streams over WebSockets.
 
-Serve with ``daphne playground.asgi:application`` (or ``manage.py runserver``);
-with the local executor, the training processes start with it.
+Serve with ``python -m playground.server`` (Daphne with deadlines for slow
+clients) or ``manage.py runserver``; with the local executor, the training
+processes start with it.
 """
 import asyncio
 import gc
@@ -13,9 +14,9 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.sessions import SessionMiddlewareStack  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
@@ -43,7 +44,8 @@ application = AttachLoop(
         {
             # The embedded default has no proxy in front, so Daphne serves /static/ itself.
             "http": BodySizeLimit(ASGIStaticFilesHandler(django_app), settings.LAYERLAB_MAX_BODY_BYTES),
-            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+            # Sessions only: the run's consumer looks the user up when it needs to (runs/consumers.py).
+            "websocket": AllowedHostsOriginValidator(SessionMiddlewareStack(URLRouter(websocket_urlpatterns))),
         }
     )
 )

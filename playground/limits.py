@@ -1,4 +1,4 @@
-"""An ASGI middleware that refuses request bodies over a size limit with 413.
+"""An ASGI middleware that refuses request bodies over a size limit with 413, and the JSON error it answers with.
 
 Django under ASGI reads a whole body into a temporary file before any view
 runs, with no cap of its own, so the limit has to sit in front of it.
@@ -10,6 +10,11 @@ import json
 
 class BodyTooLarge(Exception):
     pass
+
+
+def error_body(message: str) -> bytes:
+    """The API's JSON error (docs/api.md) for an answer given before Django sees the request."""
+    return json.dumps({"errors": [{"path": "", "message": message}]}).encode()
 
 
 class BodySizeLimit:
@@ -53,7 +58,7 @@ class BodySizeLimit:
 
     async def refuse(self, send):
         limit = f"{self.max_bytes / 1_048_576:.1f} MB" if self.max_bytes >= 1_048_576 else f"{self.max_bytes // 1024} KB"
-        body = json.dumps({"errors": [{"path": "", "message": f"the request is too large; the limit is {limit}"}]}).encode()
+        body = error_body(f"the request is too large; the limit is {limit}")
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})

@@ -60,10 +60,9 @@ def server_url(tmp_path_factory):
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     port = free_port()
     log = data_dir / "daphne.log"
-    daphne = Path(sys.executable).with_name("daphne")
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [str(daphne), "-b", "127.0.0.1", "-p", str(port), "playground.asgi:application"],
+            [sys.executable, "-m", "playground.server", "-b", "127.0.0.1", "-p", str(port)],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"

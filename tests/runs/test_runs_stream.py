@@ -8,9 +8,10 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
+from django.db import OperationalError
 
 from playground.asgi import application
-from playground.runs import store
+from playground.runs import feed, store
 from playground.runs.models import Run, group_name
 from playground.runs.publish import events_message
 
@@ -23,8 +24,11 @@ def socket(run_id: int, query: str = "", headers=ORIGIN) -> WebsocketCommunicato
     return WebsocketCommunicator(application, f"/ws/runs/{run_id}/?{query}", headers=headers)
 
 
-async def receive_events(ws: WebsocketCommunicator, until=None, timeout: float = 60.0) -> list[dict]:
-    """Collect events until one satisfies `until` (default: a final status) or the socket goes quiet."""
+async def receive_events(ws: WebsocketCommunicator, until=None, timeout: float = 240.0) -> list[dict]:
+    """Collect events until one satisfies `until` (default: a final status) or the socket goes quiet.
+
+    The wait is long: on a crowded machine a run may queue behind a spare training process
+    that is still starting (the executor replaces one after every run)."""
     until = until or (lambda e: e["type"] == "status" and e["data"]["status"] in ("succeeded", "failed", "cancelled"))
     events: list[dict] = []
     while True:
@@ -93,8 +97,7 @@ async def test_a_gap_on_the_wire_is_filled_from_the_store():
     # The layer "dropped" 4 and 5: only 6 arrives live, then 5 and 6 again as a duplicate.
     await get_channel_layer().group_send(group_name(run.pk), events_message(more[2:]))
     await get_channel_layer().group_send(group_name(run.pk), events_message(more[1:]))
-    got = json.loads(await ws.receive_from())
-    got += [json.loads(await ws.receive_from())]
+    got = await receive_events(ws, until=lambda e: e["seq"] == 6, timeout=5)
     assert [e["seq"] for e in got] == [4, 5, 6]
     assert await ws.receive_nothing(timeout=0.3)
     await ws.disconnect()
@@ -144,7 +147,7 @@ async def test_events_the_layer_dropped_at_the_end_of_a_run_still_arrive():
     final = [{"seq": 4, "type": "log", "step": 4, "data": {"message": "last"}, "time": 0.0},
              {"seq": 5, "type": "status", "step": None, "data": {"status": "succeeded"}, "time": 0.0}]
     await sync_to_async(store.record_events)({run.pk: final})
-    got = json.loads(await ws.receive_from(timeout=5))
+    got = await receive_events(ws, timeout=5)
     assert [e["seq"] for e in got] == [4, 5]
     await ws.disconnect()
 
@@ -164,4 +167,136 @@ async def test_live_batches_reach_the_socket_without_a_database_hop(monkeypatch)
     await sync_to_async(store.record_events)({run.pk: more})
     await get_channel_layer().group_send(group_name(run.pk), events_message(more))
     assert json.loads(await ws.receive_from())["seq"] == 4
+    await ws.disconnect()
+
+
+async def test_the_sockets_of_one_run_share_one_store_read_and_one_channel(monkeypatch):
+    """A class opening one run: one read of its history and one group member, not one per socket."""
+    monkeypatch.setattr(feed, "QUIET_SECONDS", 3600.0)  # no quiet-store look while the sockets connect
+    run = await sync_to_async(make_run)(3, "running")
+    reads = []
+    events_after = store.events_after
+    monkeypatch.setattr(store, "events_after", lambda *args: reads.append(args) or events_after(*args))
+    sockets = [socket(run.pk, f"after=0&token={run.share_token}") for _ in range(30)]
+    for ws in sockets:
+        assert (await ws.connect())[0]
+    for ws in sockets:
+        assert [e["seq"] for e in json.loads(await ws.receive_from())] == [1, 2, 3]
+    late = socket(run.pk, f"after=2&token={run.share_token}")  # a reconnect is served from memory too
+    assert (await late.connect())[0]
+    assert json.loads(await late.receive_from())["seq"] == 3
+    more = [{"seq": 4, "type": "log", "step": 4, "data": {"message": "live"}, "time": 0.0}]
+    await sync_to_async(store.record_events)({run.pk: more})
+    await get_channel_layer().group_send(group_name(run.pk), events_message(more))
+    for ws in [*sockets, late]:
+        assert json.loads(await ws.receive_from())["seq"] == 4
+    assert len(reads) == 1
+    assert len(get_channel_layer().groups[group_name(run.pk)]) == 1
+    for ws in [*sockets, late]:
+        await ws.disconnect()
+
+
+async def test_a_socket_that_cannot_be_sent_to_leaves_without_holding_up_the_others():
+    """Daphne raises when a socket closes under a send; the feed drops that socket and goes on."""
+    run = await sync_to_async(make_run)(3, "running")
+    ws = socket(run.pk, f"token={run.share_token}")
+    assert (await ws.connect())[0]
+    await ws.receive_from()
+
+    async def closed(text):
+        raise RuntimeError("Attempt to send on a closed protocol")
+
+    shared = feed._feeds[run.pk]
+    gone = feed.Watch(closed)
+    shared.watches.add(gone)
+    await shared.stream(gone, 0)
+    assert gone not in shared.watches
+    await shared.take(4, [store.encode_event({"seq": 4, "type": "log", "step": 4, "data": {}, "time": 0.0})], False)
+    assert json.loads(await ws.receive_from())["seq"] == 4
+    await ws.disconnect()
+
+
+async def test_the_last_socket_out_closes_the_feed_and_the_next_reads_the_store_again():
+    run = await sync_to_async(make_run)(3, "running")
+    sockets = [socket(run.pk, f"token={run.share_token}") for _ in range(2)]
+    for ws in sockets:
+        assert (await ws.connect())[0]
+        await ws.receive_from()
+    for ws in sockets:
+        await ws.disconnect()
+    assert run.pk not in feed._feeds
+    assert not get_channel_layer().groups.get(group_name(run.pk))
+    more = [{"seq": 4, "type": "log", "step": 4, "data": {"message": "while nobody watched"}, "time": 0.0}]
+    await sync_to_async(store.record_events)({run.pk: more})
+    again = socket(run.pk, f"token={run.share_token}")
+    assert (await again.connect())[0]
+    assert [e["seq"] for e in json.loads(await again.receive_from())] == [1, 2, 3, 4]
+    await again.disconnect()
+
+
+async def test_one_quiet_store_look_per_run_not_per_socket():
+    run = await sync_to_async(make_run)(3, "running")
+    sockets = [socket(run.pk, f"token={run.share_token}") for _ in range(10)]
+    for ws in sockets:
+        assert (await ws.connect())[0]
+        await ws.receive_from()
+    looks = [t for t in asyncio.all_tasks() if "_look_in_store_when_quiet" in t.get_coro().__qualname__]
+    assert len(looks) == 1
+    for ws in sockets:
+        await ws.disconnect()
+
+
+async def test_a_failed_first_read_leaves_no_feed_behind_and_the_next_socket_starts_afresh(monkeypatch):
+    run = await sync_to_async(make_run)(3, "running")
+    first_page = feed.run_and_first_page
+
+    async def database_gone(run_id):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(feed, "run_and_first_page", database_gone)
+    with pytest.raises(OperationalError):
+        await socket(run.pk, f"token={run.share_token}").connect()
+    assert run.pk not in feed._feeds
+    monkeypatch.setattr(feed, "run_and_first_page", first_page)
+    ws = socket(run.pk, f"token={run.share_token}")
+    assert (await ws.connect())[0]
+    assert [e["seq"] for e in json.loads(await ws.receive_from())] == [1, 2, 3]
+    await ws.disconnect()
+
+
+def signed_in_run() -> tuple[Run, str]:
+    """A run that a signed-in user owns, and that user's session cookie."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    carol = User.objects.create_user("carol", password="secret")
+    client = Client()
+    client.force_login(carol)
+    return store.create_run("basics", {"epochs": 1}, owner=carol), client.cookies["sessionid"].value
+
+
+async def test_a_signed_in_owner_watches_through_their_session_and_others_need_the_token():
+    run, session = await sync_to_async(signed_in_run)()
+    mine = socket(run.pk, "after=0", headers=ORIGIN + [(b"cookie", f"sessionid={session}".encode())])
+    assert (await mine.connect())[0]
+    assert json.loads(await mine.receive_from())["data"] == {"status": "queued"}
+    await mine.disconnect()
+    stranger = socket(run.pk, "after=0")
+    await stranger.connect()
+    assert (await stranger.receive_output())["code"] == 4404
+
+
+async def test_a_socket_with_the_share_token_is_let_in_without_looking_up_its_user(monkeypatch):
+    """A class watching through a share link costs no user lookup per socket on the database thread."""
+    run, session = await sync_to_async(signed_in_run)()
+
+    async def no_lookup(scope):
+        raise AssertionError("the user was looked up")
+
+    monkeypatch.setattr("channels.auth.get_user", no_lookup)
+    monkeypatch.setattr("playground.runs.consumers.get_user", no_lookup)
+    cookie = (b"cookie", f"sessionid={session}".encode())
+    ws = socket(run.pk, f"after=0&token={run.share_token}", headers=ORIGIN + [cookie])
+    assert (await ws.connect())[0]
+    assert json.loads(await ws.receive_from())["data"] == {"status": "queued"}
     await ws.disconnect()

@@ -46,7 +46,7 @@ def test_the_site_trains_a_run_under(server, tmp_path):
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     port = free_port()
     command = {
-        "daphne": [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "playground.asgi:application"],
+        "daphne": [sys.executable, "-m", "playground.server", "-b", "127.0.0.1", "-p", str(port)],
         "runserver": [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
     }[server]
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True,

@@ -1,0 +1,225 @@
+"""Daphne as LayerLab serves with it: deadlines for slow clients and a cap on connections per address.
+
+    python -m playground.server [-b ADDRESS] [-p PORT] [other daphne options]
+
+Daphne hands a request to the application only once Twisted has read all of it,
+and Twisted waits as long as each byte comes within a minute of the last: a
+body trickled at one byte a second is read for as long as the client likes, and
+no ASGI middleware ever sees it. So the deadline sits in front of Twisted's HTTP
+channel: a client has ``LAYERLAB_REQUEST_TIMEOUT`` seconds, from when its
+connection opens or its previous answer ends, to send a whole request, headers
+and body; a late one is answered 408 and closed, an idle one closed. Each client
+address may hold ``LAYERLAB_MAX_CONNECTIONS_PER_ADDRESS`` connections (HTTP and
+WebSocket alike); one more is answered 429 as soon as it says anything, or closed
+if it says nothing for a second. Daphne's own knobs (how long the application
+has to answer, how long a WebSocket handshake may take) are set from settings
+too, and its error pages become the API's JSON errors. The settings are listed
+in README.md.
+"""
+from __future__ import annotations
+
+import ipaddress
+import os
+import sys
+import time
+from collections import Counter
+
+from daphne.cli import CommandLineInterface
+from daphne.http_protocol import WebRequest
+from daphne.server import Server
+from twisted.internet import task
+from twisted.protocols.policies import ProtocolWrapper, WrappingFactory
+
+from playground.limits import error_body
+
+APPLICATION = "playground.asgi:application"
+CHECK_SECONDS = 1.0
+REFUSED_GRACE = 1.0  # seconds a refused connection has to say something before it is simply closed
+
+DAPHNE_ERRORS = {
+    400: "the request is malformed",
+    500: "something went wrong on the server; try again",
+    503: "the server took too long to answer; try again",
+}
+
+
+def raw_response(status: int, reason: str, message: str) -> bytes:
+    """A whole HTTP answer carrying the API's JSON error, for a connection no request object owns."""
+    body = error_body(message)
+    head = (f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n")
+    return head.encode("ascii") + body
+
+
+def address_key(host: str | None) -> str | None:
+    """The client address as the cap counts it: an IPv4 address mapped into IPv6 counts as itself."""
+    try:
+        address = ipaddress.ip_address(host or "")
+    except ValueError:
+        return host
+    mapped = getattr(address, "ipv4_mapped", None)
+    return str(mapped or address)
+
+
+class GuardedRequest(WebRequest):
+    """Daphne's request, which tells its connection when it has arrived whole and when it has been answered.
+
+    Its own error answers (a bad header, the application timed out or crashed) are the API's JSON, not HTML.
+    """
+
+    def process(self):
+        connection = self.transport  # Daphne hands it to the WebSocket, if this is an upgrade
+        if isinstance(connection, GuardedConnection):
+            connection.handling = True
+        return super().process()
+
+    def finish(self):
+        connection = self.transport
+        super().finish()
+        if isinstance(connection, GuardedConnection):
+            connection.answered()
+
+    def basic_error(self, status, status_text, body):
+        payload = error_body(DAPHNE_ERRORS.get(status, body))
+        self.handle_reply({"type": "http.response.start", "status": status,
+                           "headers": [(b"Content-Type", b"application/json"),
+                                       (b"Content-Length", str(len(payload)).encode())]})
+        self.handle_reply({"type": "http.response.body", "body": payload})
+
+
+class GuardedConnection(ProtocolWrapper):
+    """One client connection, between the socket and Daphne's HTTP channel (or, once upgraded, its WebSocket)."""
+
+    address: str | None = None
+    counted = False  # it holds one of its address's places
+    refused = False  # over its address's cap: its HTTP channel never starts
+    closed = False  # answered or timed out by the guard: nothing more is read
+    handling = False  # a request has arrived whole and is not answered yet (or it became a WebSocket)
+    heard = False  # bytes of the next request have arrived
+    waiting_since = 0.0  # since when it owes a request
+
+    def connectionMade(self):
+        self.waiting_since = time.monotonic()
+        if self.refused:
+            self.factory.registerProtocol(self)
+        else:
+            super().connectionMade()
+
+    def dataReceived(self, data):
+        if self.closed:
+            return
+        if self.refused:
+            self.close(raw_response(429, "Too Many Requests", "too many connections from your address; "
+                                                              "close a few tabs or try again in a minute"))
+            return
+        self.heard = True
+        super().dataReceived(data)
+
+    def connectionLost(self, reason):
+        self.factory.unregisterProtocol(self)
+        if not self.refused:
+            self.wrappedProtocol.connectionLost(reason)
+        self.wrappedProtocol = None
+
+    def answered(self) -> None:
+        self.handling, self.heard, self.waiting_since = False, False, time.monotonic()
+
+    def close(self, answer: bytes = b"") -> None:
+        self.closed = True
+        if answer:
+            self.transport.write(answer)
+        self.transport.loseConnection()
+
+    def check(self, now: float) -> None:
+        """Close a connection that owes a request past its deadline: 408 if part of one came, silently if none."""
+        if self.closed or self.handling:
+            return
+        if now - self.waiting_since >= (REFUSED_GRACE if self.refused else self.factory.request_timeout):
+            self.close(raw_response(408, "Request Timeout",
+                                    "the request took too long to arrive; check the connection and send it again")
+                       if self.heard else b"")
+
+
+class ClientGuard(WrappingFactory):
+    """Wraps Daphne's HTTP factory: counts connections per address and checks every deadline once a second."""
+
+    protocol = GuardedConnection
+
+    def __init__(self, wrapped, request_timeout: float, max_per_address: int, uncapped: list[str]):
+        super().__init__(wrapped)
+        self.request_timeout = request_timeout
+        self.max_per_address = max_per_address
+        self.uncapped = {address_key(host) for host in uncapped}
+        self.per_address: Counter = Counter()
+        self.checker = task.LoopingCall(self.check_all)
+
+    def startFactory(self):
+        self.checker.start(CHECK_SECONDS, now=False)
+
+    def stopFactory(self):
+        if self.checker.running:
+            self.checker.stop()
+
+    def buildProtocol(self, addr):
+        connection = super().buildProtocol(addr)
+        connection.wrappedProtocol.requestFactory = GuardedRequest
+        connection.address = address_key(getattr(addr, "host", None))
+        if connection.address not in self.uncapped:
+            if self.per_address[connection.address] >= self.max_per_address:
+                connection.refused = True
+            else:
+                self.per_address[connection.address] += 1
+                connection.counted = True
+        return connection
+
+    def unregisterProtocol(self, connection):
+        self.protocols.pop(connection, None)
+        if connection.counted:
+            connection.counted = False
+            self.per_address[connection.address] -= 1
+            if not self.per_address[connection.address]:
+                del self.per_address[connection.address]
+
+    def check_all(self) -> None:
+        now = time.monotonic()
+        for connection in list(self.protocols):
+            connection.check(now)
+
+
+class GuardedServer(Server):
+    """Daphne's server with its HTTP factory behind a ClientGuard."""
+
+    # Daphne builds its HTTP factory inside run() and listens with it at once; taking it
+    # through this property is the one place to put the guard in front.
+    @property
+    def http_factory(self):
+        return self._guard
+
+    @http_factory.setter
+    def http_factory(self, factory):
+        from django.conf import settings
+
+        self._guard = ClientGuard(factory, settings.LAYERLAB_REQUEST_TIMEOUT,
+                                  settings.LAYERLAB_MAX_CONNECTIONS_PER_ADDRESS, settings.LAYERLAB_UNCAPPED_ADDRESSES)
+
+
+class GuardedCommandLine(CommandLineInterface):
+    server_class = GuardedServer
+
+
+def daphne_arguments(argv: list[str]) -> list[str]:
+    """Daphne's command line: the timeouts from settings first (so that given options win), then the application."""
+    from django.conf import settings
+
+    return ["--http-timeout", str(settings.LAYERLAB_HTTP_TIMEOUT),
+            "--websocket_connect_timeout", str(settings.LAYERLAB_WEBSOCKET_CONNECT_TIMEOUT),
+            *argv, APPLICATION]
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
+    GuardedCommandLine().run(daphne_arguments(sys.argv[1:] if argv is None else argv))
+
+
+if __name__ == "__main__":
+    main()
