@@ -230,7 +230,7 @@ STORE = StoreProcess()
 
 def mlp_case(device: torch.device, epochs: int) -> Case:
     """The Basics defaults, built by the Basics task's own functions."""
-    from playground.tasks import basics
+    from playground.tasks.basics import task as basics
 
     config = basics.BasicsConfig(**({"epochs": epochs} if epochs else {}))
     head = basics.head_for(config.problem, basics.output_classes(config))

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from playground.tasks.basics import BasicsTask
-from playground.tasks.basics_pictures import UNIT_GRID
+from playground.tasks.basics.pictures import UNIT_GRID
 
 
 def test_events_come_in_the_documented_order(run_basics, quick):

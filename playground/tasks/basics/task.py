@@ -25,9 +25,9 @@ from playground import nets
 from playground.data import toy
 from playground.tasks import checkpoint
 from playground.tasks.base import RunContext, Stopped, Task
-from playground.tasks.basics_config import BasicsConfig
-from playground.tasks.basics_lessons import LESSONS
-from playground.tasks.basics_pictures import BasicsPictures
+from playground.tasks.basics.config import BasicsConfig
+from playground.tasks.basics.lessons import LESSONS
+from playground.tasks.basics.pictures import BasicsPictures
 from playground.tasks.loop import Schedule, Split, SupervisedLoop, cpu_threads, fit, report
 
 ACTIVATION_LAYERS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": None}
