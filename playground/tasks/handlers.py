@@ -73,7 +73,10 @@ class Handlers:
         Steps and epochs count from the start of the whole run (a continued run
         keeps its numbering), so a run and its continuation fire at the same steps.
         """
-        count = {Event.STEP: progress.step, Event.EPOCH: progress.epoch, Event.REPORT: progress.reports}.get(event, 0)
-        for handler, every in self._by_event[event]:
+        handlers = self._by_event[event]
+        if not handlers:
+            return  # the common case on every step: nothing to do
+        count = progress.step if event is Event.STEP else progress.epoch if event is Event.EPOCH else progress.reports
+        for handler, every in handlers:
             if every == 1 or count % every == 0:
                 handler(progress)
