@@ -8,10 +8,12 @@ the training split evaluated), the test metrics when the evaluation is due, and
 the gradient norms of ``grad_weights``, all read from the device at once. Reports
 come every n epochs, every n optimiser steps (counted over the whole run, so a
 continued run reports at the same steps) or every n seconds; the test split is
-evaluated at every report unless ``evaluate_every`` says otherwise; the last epoch
-always ends with a full report. A loss that is no longer a number ends the run
-with ``Diverged`` right after the report that showed it: the check costs nothing
-between reports.
+evaluated at every report unless ``evaluate_every`` says otherwise; training
+always ends with a full report. With ``Plan.predictions`` each evaluation also
+keeps every test example's predicted class for REPORT handlers (a confusion
+matrix), from the same forward pass. A loss that is no longer a number ends the
+run with ``Diverged`` right after the report that showed it: the check costs
+nothing between reports.
 """
 from __future__ import annotations
 
@@ -52,10 +54,19 @@ class Plan:
     report_every: Every = field(default_factory=lambda: Every(epochs=1))
     evaluate_every: Every | None = None  # when the test split is evaluated; None: at every report
     target_test_loss: float | None = None  # stop once a report's test loss is at or below it
+    predictions: bool = False  # keep each test example's predicted class (Progress.predictions) for REPORT handlers
 
     @property
     def last_epoch(self) -> int:
         return self.start_epoch + self.epochs
+
+
+@dataclass
+class Report:
+    """What a report emitted, and the test split's predicted classes (on the device) when they were asked for."""
+
+    metrics: list[dict[str, Any]]
+    predictions: Tensor | None = None
 
 
 def metric_events(epoch: float, values: list[float], splits: list[tuple[str, Totals]], norms: int) -> list[dict[str, Any]]:
@@ -95,19 +106,22 @@ def report(
     emit: Emitter,
     *,
     grad_weights: Sequence[Tensor] = (),
-) -> list[dict[str, Any]]:
+    predictions: bool = False,
+) -> Report:
     """Emit train and test metrics (and gradient norms) with one read from the device; ``test`` None skips it.
 
     Train metrics are the loop's running totals when it keeps them (none before the
-    first step), else an evaluation of the whole training split. Raises ``Diverged``
-    after emitting, when a loss is NaN or infinite.
+    first step), else an evaluation of the whole training split. With
+    ``predictions`` the test split's predicted classes come back too, from the same
+    forward pass, without being read. Raises ``Diverged`` after emitting, when a
+    loss is NaN or infinite.
     """
     if loop.running_totals:
         splits = [("train", loop.take_running())]
         if test is not None:
-            splits.append(("test", loop.evaluate(test)[0]))
+            splits.append(("test", loop.evaluate(test, predictions=predictions)[0]))
     else:
-        splits = list(zip(("train", "test"), loop.evaluate(train, *([test] if test is not None else []))))
+        splits = list(zip(("train", "test"), loop.evaluate(train, *([test] if test else []), predictions=predictions)))
     device_values = [t for _, totals in splits for t in (totals.loss, totals.correct) if t is not None]
     norms = loop.grad_norms(grad_weights)
     values = read_host(device_values + norms)
@@ -118,7 +132,7 @@ def report(
     bad = _not_finite_loss(values, splits)
     if bad is not None:
         raise Diverged(loop.step, bad)
-    return events
+    return Report(events, splits[1][1].predictions if test is not None else None)
 
 
 class Fit:
@@ -143,27 +157,32 @@ class Fit:
         self.progress = Progress(loop, plan.start_epoch)
         self.evaluate_every = plan.evaluate_every or plan.report_every
         self._last_time = {"report": clock(), "evaluate": clock()}
-        self._reported_at = self._evaluated_at = -1  # the step of the last report, and of the last evaluation
+        self._pending = {"report": False, "evaluate": False}  # due at an epoch's last step: its end reports
+        self._evaluated_at = -1  # the step of the latest report with the test split
         self._epoch_first_step = loop.step
         by_step = any(every.steps or every.seconds for every in (plan.report_every, self.evaluate_every))
         self._after_step = self._step_done if by_step or self.handlers.has(Event.STEP) else None
         self._steps_per_epoch = loop.steps_per_epoch(train)
 
     def run_epoch(self, epoch: int) -> bool:
-        """Train one epoch with its reports and handlers; False once training should end."""
+        """Train one epoch with its reports and handlers; False once training should end.
+
+        Training ends with a full report, unless the report that ended it (a met
+        target) was at this very step. EPOCH handlers run for finished epochs only.
+        """
         self.progress.epoch = epoch
         self._epoch_first_step = self.loop.step
-        if not self.loop.train_epoch(self.train, epoch, self._after_step):
-            return False  # a handler or the target ended it within the epoch
-        final = epoch == self.plan.last_epoch
-        wants_test = final or (self.evaluate_every.epochs > 0 and epoch % self.evaluate_every.epochs == 0)
-        wants_train = wants_test or (self.plan.report_every.epochs > 0 and epoch % self.plan.report_every.epochs == 0)
-        evaluate = wants_test and self._evaluated_at != self.loop.step
-        if evaluate or (wants_train and self._reported_at != self.loop.step):
-            self._report(epoch, evaluate)
-        self.progress.final = final or self.progress.terminated
-        self.handlers.fire(Event.EPOCH, self.progress)
-        return not (self.progress.final or self.progress.terminated)
+        finished = self.loop.train_epoch(self.train, epoch, self._after_step)
+        final = not finished or self.progress.terminated or epoch == self.plan.last_epoch
+        evaluate = final or self._pending["evaluate"] or self._epoch_due(self.evaluate_every, epoch)
+        wanted = evaluate or self._pending["report"] or self._epoch_due(self.plan.report_every, epoch)
+        self._pending = {"report": False, "evaluate": False}
+        if wanted and self._evaluated_at != self.loop.step:
+            self._report(self._epochs_done(), evaluate)
+        self.progress.final = final
+        if finished:
+            self.handlers.fire(Event.EPOCH, self.progress)
+        return not final
 
     def finish(self) -> Progress:
         """Fire the END handlers; the Progress says where training ended."""
@@ -174,31 +193,42 @@ class Fit:
     def _step_done(self) -> bool:
         """After each optimiser step: STEP handlers, then a report if one is due; True ends the epoch."""
         self.handlers.fire(Event.STEP, self.progress)
-        evaluate = self._due(self.evaluate_every, "evaluate")
-        if evaluate or self._due(self.plan.report_every, "report"):
-            self._report(self._epoch_done(), evaluate)
+        evaluate = self._step_due(self.evaluate_every, "evaluate")
+        if evaluate or self._step_due(self.plan.report_every, "report"):
+            if self.loop.step - self._epoch_first_step < self._steps_per_epoch:
+                self._report(self._epochs_done(), evaluate)
+            else:  # the epoch's last step: one report at its end says it all
+                self._pending = {"report": True, "evaluate": evaluate}
         return self.progress.terminated
 
-    def _due(self, every: Every, name: str) -> bool:
+    def _epochs_done(self) -> float:
+        """The epoch's number at its end; within it, the fraction of epochs done (2.25)."""
+        done = self.loop.step - self._epoch_first_step
+        if done >= self._steps_per_epoch:
+            return self.progress.epoch
+        return round(self.progress.epoch - 1 + done / self._steps_per_epoch, 4)
+
+    def _step_due(self, every: Every, name: str) -> bool:
         if every.steps:
             return self.loop.step % every.steps == 0
         if every.seconds:
             return self.clock() - self._last_time[name] >= every.seconds
         return False
 
-    def _epoch_done(self) -> float:
-        """How far through training: the epoch number at an epoch's end, a fraction within one."""
-        done = self.loop.step - self._epoch_first_step
-        if done >= self._steps_per_epoch:
-            return self.progress.epoch
-        return round(self.progress.epoch - 1 + done / self._steps_per_epoch, 4)
+    @staticmethod
+    def _epoch_due(every: Every, epoch: int) -> bool:
+        return every.epochs > 0 and epoch % every.epochs == 0
 
     def _report(self, epoch: float, evaluate: bool) -> None:
         test = self.test if evaluate else None
-        self.progress.metrics = report(self.loop, self.train, test, epoch, self.emit, grad_weights=self.grad_weights)
+        done = report(self.loop, self.train, test, epoch, self.emit, grad_weights=self.grad_weights,
+                      predictions=self.plan.predictions and evaluate)
+        self.progress.metrics = done.metrics
+        if evaluate:
+            self.progress.predictions = done.predictions
         self.progress.reports += 1
         now = self.clock()
-        self._last_time["report"], self._reported_at = now, self.loop.step
+        self._last_time["report"] = now
         if evaluate:
             self._last_time["evaluate"], self._evaluated_at = now, self.loop.step
             self._check_target()

@@ -17,6 +17,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
+from torch import Tensor
+
 if TYPE_CHECKING:
     from playground.tasks.loop import SupervisedLoop
 
@@ -38,6 +40,7 @@ class Progress:
     reports: int = 0  # reports so far in this run
     final: bool = False  # this is the epoch training ends on (set before its EPOCH handlers) or END
     reached_target: float | None = None  # the test loss, when it met the plan's target
+    predictions: Tensor | None = None  # the latest evaluation's predicted class per test example (Plan.predictions)
     terminated: bool = False
 
     @property

@@ -157,7 +157,8 @@ class SupervisedLoop:
         """One pass over data in the order fixed by (seed, epoch); False if ``after_step`` ended it early.
 
         ``after_step()`` runs after every optimiser step (reports by steps or by
-        seconds, handlers); returning True ends the epoch there, unfinished.
+        seconds, handlers); returning True ends the epoch there, unfinished
+        (after its last step, the epoch is finished all the same).
         """
         self.model.train()
         self.generator.manual_seed(epoch_seed(self.seed, epoch))
@@ -168,7 +169,7 @@ class SupervisedLoop:
                 self.apply_changes(changes)
             x, y = data.training_batch(order[start : start + self.batch_size], self.generator)
             self.train_step(x, y)
-            if after_step is not None and after_step():
+            if after_step is not None and after_step() and start + self.batch_size < len(data):
                 return False
         self.epoch = epoch
         return True

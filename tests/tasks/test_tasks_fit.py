@@ -108,8 +108,10 @@ def test_a_handler_can_end_training_within_an_epoch():
     ended = []
     handlers = Handlers().on(Event.STEP, lambda p: p.terminate(), every=9)
     handlers.on(Event.END, lambda p: ended.append((p.epoch, p.step, p.loop.epoch)))
-    progress = fit(make_loop(), blobs(), blobs(20), Plan(epochs=5), lambda *e: None, handlers=handlers)
+    events = Events()
+    progress = fit(make_loop(), blobs(), blobs(20), Plan(epochs=5), events, handlers=handlers)
     assert ended == [(2, 9, 1)] and progress.terminated  # stopped 3 steps into epoch 2; epoch 1 is the last finished
+    assert events.splits("test") == [(1, 6), (1.5, 9)]  # and said where it stopped
 
 
 def test_the_target_can_be_met_at_a_step_report():
@@ -149,3 +151,26 @@ def test_the_runner_records_the_sentence_as_the_failure():
 def test_an_interval_is_exactly_one_positive_amount(interval):
     with pytest.raises(ValueError, match="exactly one"):
         Every(**interval)
+
+
+def test_report_handlers_get_the_test_predictions_of_the_same_evaluation():
+    seen, test, loop = [], blobs(20), make_loop(running_totals=True)
+    handlers = Handlers().on(Event.REPORT, lambda p: seen.append((p.step, p.predictions, p.metrics)))
+    fit(loop, blobs(), test, Plan(epochs=2, report_every=Every(steps=4), evaluate_every=Every(epochs=1), predictions=True),
+        lambda *e: None, handlers=handlers)
+    assert [step for step, _, _ in seen] == [4, 6, 8, 12]
+    assert seen[0][1] is None and seen[2][1] is seen[1][1]  # a report without evaluation keeps the last one
+    predictions, metrics = seen[3][1], seen[3][2]
+    assert torch.equal(predictions, loop.model(test.x).argmax(1))
+    accuracy = next(m["accuracy"] for m in metrics if m["split"] == "test")
+    assert accuracy == (predictions == test.y).float().mean().item()
+
+
+def test_ending_at_an_epochs_last_step_finishes_that_epoch():
+    seen = []
+    handlers = Handlers().on(Event.STEP, lambda p: p.terminate(), every=6)
+    handlers.on(Event.EPOCH, lambda p: seen.append(("epoch", p.epoch, p.final)))
+    handlers.on(Event.END, lambda p: seen.append(("end", p.loop.epoch, p.step)))
+    events = Events()
+    fit(make_loop(), blobs(), blobs(20), Plan(epochs=5, report_every=Every(epochs=2)), events, handlers=handlers)
+    assert seen == [("epoch", 1, True), ("end", 1, 6)] and events.splits("test") == [(1, 6)]  # ends with a report

@@ -193,7 +193,7 @@ def test_with_running_totals_the_train_metric_sums_the_steps_and_is_absent_befor
     report(loop, blobs(), blobs(), 0, lambda *e: events.append(e[1]))
     assert [e["split"] for e in events] == ["test"]
     loop.train_epoch(blobs(64), epoch=1)
-    train, test = report(loop, blobs(), blobs(), 1, lambda *e: None)
+    train, test = report(loop, blobs(), blobs(), 1, lambda *e: None).metrics
     assert train["split"] == "train" and 0 < train["loss"] < 2 and test["split"] == "test"
 
 
