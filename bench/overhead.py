@@ -96,7 +96,7 @@ class Case:
     emit_every: int = 1
     running_totals: bool = False  # True: training metrics summed as it goes, not by evaluating the training split
     task_config: Any = None  # a BasicsConfig: also time the Basics task itself
-    thread_seconds: dict[str, list[float]] = field(default_factory=lambda: {"control": [], "wall": []})
+    control_seconds: list[float] = field(default_factory=list)  # CPU of each run's control thread
     events: int = 0
 
     @property
@@ -242,7 +242,6 @@ class RunParts:
         from playground.runs.control import RunControl
         from playground.runs.recorder import EventRecorder
 
-        self.started = time.perf_counter()
         self.recorder = EventRecorder(self.run_id, STORE.deliver, first_seq=store.last_seq(self.run_id) + 1)
         self.control = RunControl(self.run_id, self.recorder)
         self.recorder("status", {"status": "running", "device": str(self.case.device)})
@@ -250,9 +249,7 @@ class RunParts:
 
     def __exit__(self, *exc) -> None:
         if self.note:
-            seconds = self.case.thread_seconds
-            seconds["control"].append(thread_cpu(self.control._thread))
-            seconds["wall"].append(time.perf_counter() - self.started)
+            self.case.control_seconds.append(thread_cpu(self.control._thread))
             self.case.events = self.recorder.next_seq - 1
         self.control.close()
         self.recorder.finish("succeeded")
@@ -406,7 +403,7 @@ def measure(case: Case, rounds: int) -> None:
     samples = case.epochs * len(case.train)
     print(f"\ncase {case.name}: {case.about}")
     _, models = one_round(case, 0)  # warm-up: lazy initialisation, first allocations
-    case.thread_seconds = {"control": [], "wall": []}
+    case.control_seconds = []
     store_cpu = STORE.cpu_seconds()
     wall: dict[str, list[float]] = {}
     cpu: dict[str, list[float]] = {}
@@ -423,10 +420,11 @@ def measure(case: Case, rounds: int) -> None:
         by_cpu = [b / c for b, c in zip(cpu["bare"], cpu[name])]
         print(f"  {name:17s} {samples / statistics.median(wall[name]):11,.0f} {samples / statistics.median(cpu[name]):8,.0f}"
               f"   {spread(by_wall):23s} {spread(by_cpu)}")
-    threads = case.thread_seconds
-    print(f"  a run with events: control thread {1000 * statistics.median(threads['control']):.0f} ms "
-          f"({100 * sum(threads['control']) / sum(threads['wall']):.1f}% of its wall time); {case.events} events, stored by "
-          f"the store process in {STORE.cpu_seconds() - store_cpu:.2f} CPU s over {rounds} rounds")
+    control = statistics.median(case.control_seconds)
+    print(f"  a run with events: control thread {1000 * control:.0f} ms of CPU "
+          f"({100 * control / statistics.median(wall['loop + events']):.1f}% of the run's own time, polling on while the "
+          f"other ways take their turns); {case.events} events, stored by the store process in "
+          f"{STORE.cpu_seconds() - store_cpu:.2f} CPU s over {rounds} rounds")
     difference = weights_differ(models["loop + events"], models["bare"])
     print(f"  same weights after loop + events and bare: {'yes' if difference == 0 else f'no, up to {difference:.3g} apart'}")
     for reference in ("bare", "bare + evaluation"):
