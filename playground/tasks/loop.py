@@ -48,8 +48,13 @@ def predict_class(output: Tensor) -> Tensor:
 
 
 def confusion_matrix(predictions: Tensor, targets: Tensor, classes: int) -> Tensor:
-    """Counts (classes, classes) on the device: row = true class, column = predicted class."""
-    return torch.bincount(targets.long() * classes + predictions.long(), minlength=classes * classes).reshape(classes, classes)
+    """Counts (classes, classes) on the device: row = true class, column = predicted class.
+
+    ``index_add_``, not ``bincount``: on a GPU bincount reads its input's maximum back to size its output.
+    """
+    cells = targets.long() * classes + predictions.long()
+    counts = torch.zeros(classes * classes, dtype=torch.int64, device=cells.device)
+    return counts.index_add_(0, cells, torch.ones_like(cells)).reshape(classes, classes)
 
 
 def epoch_seed(seed: int, epoch: int) -> int:

@@ -170,7 +170,7 @@ def test_mixed_precision_only_on_a_gpu_and_threads_are_restored():
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
-def test_on_a_gpu_an_epoch_never_waits_for_the_device():
+def test_on_a_gpu_an_epoch_and_its_predictions_never_wait_for_the_device():
     loop = make_loop(device="cuda", mixed_precision=True, running_totals=True)
     data = blobs(640, device="cuda")
     x, y = images(64)
@@ -182,6 +182,8 @@ def test_on_a_gpu_an_epoch_never_waits_for_the_device():
     try:
         loop.train_epoch(data, epoch=2)
         images_loop.train_epoch(image_data, epoch=2)
+        [totals] = images_loop.evaluate(image_data, predictions=True)
+        confusion_matrix(totals.predictions, image_data.y, classes=2)
     finally:
         torch.cuda.set_sync_debug_mode("default")
     assert loop.amp_dtype in (torch.bfloat16, None)
