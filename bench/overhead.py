@@ -357,18 +357,20 @@ class Clock:
         self.wall += time.perf_counter() - start
         self.cpu += time.process_time() - start_cpu
 
-    def move(self, seconds: float, to: Clock) -> None:
-        """Charge seconds of this clock's time to another way."""
-        self.wall, self.cpu, to.wall, to.cpu = self.wall - seconds, self.cpu - seconds, to.wall + seconds, to.cpu + seconds
+    def discount(self, seconds: float) -> None:
+        """Take off time that another way's thread spent during this clock's segments."""
+        self.wall -= seconds
+        self.cpu -= seconds
 
 
 def one_round(case: Case, turn: int) -> tuple[dict[str, Clock], dict[str, nn.Module]]:
     """Every way trains one whole run, the ways taking turns epoch by epoch in a rotating order.
 
     The run with events has a control thread that polls its row all through the
-    round, the other ways' turns included. What it costs during their turns (its
-    CPU time then, an upper bound of the wall time it takes from them) is moved
-    from their clocks to the run's own, so that bare is not charged for it.
+    round, the other ways' turns included, where a real run's would not exist.
+    What it costs during their turns (its CPU time then, an upper bound of the
+    wall time it takes from them) is taken off their clocks; during the run's own
+    turns it polls as in a real run, and is counted there.
     """
     from playground.runs import store
 
@@ -387,7 +389,7 @@ def one_round(case: Case, turn: int) -> tuple[dict[str, Clock], dict[str, nn.Mod
         before = thread_cpu(polling)
         clocks[name].time(segment)
         if name != events:
-            clocks[name].move(thread_cpu(polling) - before, clocks[events])
+            clocks[name].discount(thread_cpu(polling) - before)
 
     for epoch in range(1, case.epochs + 1):
         shift = (turn + epoch) % len(names)
@@ -438,11 +440,9 @@ def measure(case: Case, rounds: int) -> None:
         by_cpu = [b / c for b, c in zip(cpu["bare"], cpu[name])]
         print(f"  {name:17s} {samples / statistics.median(wall[name]):11,.0f} {samples / statistics.median(cpu[name]):8,.0f}"
               f"   {spread(by_wall):23s} {spread(by_cpu)}")
-    control = statistics.median(case.control_seconds)
-    print(f"  a run with events: control thread {1000 * control:.0f} ms of CPU "
-          f"({100 * control / statistics.median(wall['loop + events']):.1f}% of the run's own time, polling on while the "
-          f"other ways take their turns); {case.events} events, stored by the store process in "
-          f"{STORE.cpu_seconds() - store_cpu:.2f} CPU s over {rounds} rounds")
+    print(f"  a run with events: its control thread polled for {1000 * statistics.median(case.control_seconds):.0f} ms of "
+          f"CPU a round, all but the share in its own turns taken off the other ways' clocks; {case.events} events, "
+          f"stored by the store process in {STORE.cpu_seconds() - store_cpu:.2f} CPU s over {rounds} rounds")
     difference = weights_differ(models["loop + events"], models["bare"])
     print(f"  same weights after loop + events and bare: {'yes' if difference == 0 else f'no, up to {difference:.3g} apart'}")
     for reference in ("bare", "bare + evaluation"):
