@@ -446,10 +446,11 @@ def measure(case: Case, rounds: int) -> None:
     difference = weights_differ(models["loop + events"], models["bare"])
     print(f"  same weights after loop + events and bare: {'yes' if difference == 0 else f'no, up to {difference:.3g} apart'}")
     for reference in ("bare", "bare + evaluation"):
-        ratios = [r / w for r, w in zip(wall[reference], wall["loop + events"])]
-        q1, median, q3 = quartiles(ratios)
+        by_wall = [r / w for r, w in zip(wall[reference], wall["loop + events"])]
+        by_cpu = [r / c for r, c in zip(cpu[reference], cpu["loop + events"])]
+        q1, median, q3 = quartiles(by_wall)
         print(f"  ratio {median:.3f} [{q1:.3f}-{q3:.3f}] (target >= {TARGET})  {case.name}: loop + events / {reference}, "
-              f"median [interquartile range] of {rounds} rounds")
+              f"median [interquartile range] of {rounds} rounds by wall clock; by CPU time {spread(by_cpu)}")
 
 
 def load_average() -> str:
