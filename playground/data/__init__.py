@@ -1,1 +1,2 @@
-"""Datasets and uploads as plain numpy and PyTorch (no Django): the toy 2-D sets live in toy.py."""
+"""Datasets as plain numpy and PyTorch (no Django): the toy 2-D sets (toy.py), IDX files (idx.py),
+a split held on the device (split.py) and the per-batch transforms applied there (transforms.py)."""

@@ -16,7 +16,7 @@ from playground.runs.models import Run
 from playground.runs import store
 from playground.runs.recorder import Deliver, EventRecorder
 from playground.tasks import get_task
-from playground.tasks.base import RunContext, Stopped
+from playground.tasks.base import RunContext, Stopped, TaskFailure
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,8 @@ def describe_failure(error: BaseException) -> str:
         return "the run ran out of GPU memory; try a smaller network, batch size or image size"
     if isinstance(error, MemoryError):
         return "the run ran out of memory; try a smaller network, batch size or image size"
+    if isinstance(error, TaskFailure):  # already written for the student (a diverged loss...)
+        return str(error)
     return f"{type(error).__name__}: {error}"
 
 

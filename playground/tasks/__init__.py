@@ -1,7 +1,11 @@
 """Training code for each page, as plain PyTorch that emits events; no Django.
 
-``TASKS`` maps a task's name to its class; the API lists it and the run engine
-looks tasks up through ``get_task``.
+Each page's task lives in a folder of its own (``basics/``); the modules here are
+what every task shares: the interface to whatever runs it (``base.py``), the loop
+(``loop.py``), training with reports and handlers (``fit.py``, ``handlers.py``),
+optimisers and schedules (``optim.py``, ``schedules.py``), checkpoints and
+pictures. A new page is a new folder and one entry in ``TASKS``, which the API
+lists and the run engine looks tasks up in through ``get_task``.
 """
 from __future__ import annotations
 

@@ -3,20 +3,26 @@
     model.safetensors      the model's state dict
     optimizer.safetensors  every tensor in the optimiser's state dict, under a dotted name
     optimizer.json         the rest of the optimiser's state dict, with {"__tensor__": name} in place of tensors
-    state.json             {"format": 1, "config": {...}, "epoch": e, "step": s, ...}, written last
+    state.json             {"format": 1, "config": {...}, "epoch": e, "step": s, ...}, written last;
+                           with "schedule": {...} when the run has a learning-rate schedule
 
 ``state.json`` is written last, so a directory that has it holds a whole checkpoint.
+``save_loop`` and ``resume_loop`` do this for any task's ``SupervisedLoop``: a run
+continued from its checkpoint trains on exactly as the uninterrupted run would.
 """
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
+
+if TYPE_CHECKING:
+    from playground.tasks.loop import SupervisedLoop
 
 FORMAT = 1
 MODEL_FILE = "model.safetensors"
@@ -83,8 +89,9 @@ def save_checkpoint(
     optimizer: torch.optim.Optimizer,
     config: dict[str, Any],
     progress: dict[str, Any],
+    schedule: dict[str, Any] | None = None,
 ) -> None:
-    """Write the model, the optimiser, the configuration and progress (epoch, step, ...) to directory."""
+    """Write the model, the optimiser, the configuration, progress (epoch, step, ...) and a schedule's state."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / STATE_FILE).unlink(missing_ok=True)  # until the new one lands, the old set is not whole
@@ -94,7 +101,10 @@ def save_checkpoint(
     structure = flatten_state(optimizer.state_dict(), optimizer_tensors)
     _write_tensors(directory / OPTIMIZER_TENSORS, optimizer_tensors)
     _write_json(directory / OPTIMIZER_JSON, structure)
-    _write_json(directory / STATE_FILE, {"format": FORMAT, "config": config, **progress})
+    state = {"format": FORMAT, "config": config, **progress}
+    if schedule is not None:
+        state["schedule"] = schedule
+    _write_json(directory / STATE_FILE, state)
 
 
 def read_state(directory: Path) -> dict[str, Any]:
@@ -120,3 +130,25 @@ def load_optimizer(directory: Path, optimizer: torch.optim.Optimizer) -> None:
     tensors = load_file(str(directory / OPTIMIZER_TENSORS), device="cpu")
     structure = json.loads((directory / OPTIMIZER_JSON).read_text())
     optimizer.load_state_dict(unflatten_state(structure, tensors))
+
+
+def save_loop(directory: Path, loop: SupervisedLoop, config: dict[str, Any], **progress: Any) -> None:
+    """Checkpoint a loop: its model, optimiser and schedule, the configuration, its epoch and step (and progress)."""
+    schedule = loop.lr_schedule.state_dict() if loop.lr_schedule is not None else None
+    save_checkpoint(directory, loop.model, loop.optimizer, config, {"epoch": loop.epoch, "step": loop.step, **progress}, schedule)
+
+
+def resume_loop(directory: Path, loop: SupervisedLoop, *, optimizer: bool = True) -> dict[str, Any]:
+    """Load a checkpoint into loop (the model; the optimiser and schedule too unless ``optimizer`` is False).
+
+    The loop goes on from the saved epoch and step; returns the checkpoint's
+    state.json (its configuration, progress and schedule) for the task to check.
+    """
+    state = read_state(directory)
+    load_model(directory, loop.model)
+    if optimizer:
+        load_optimizer(directory, loop.optimizer)
+        if loop.lr_schedule is not None and "schedule" in state:
+            loop.lr_schedule.load_state_dict(state["schedule"])
+    loop.epoch, loop.step = int(state["epoch"]), int(state["step"])
+    return state

@@ -1,50 +1,60 @@
 """A small supervised training loop over tensors that already live on the device.
 
 Each epoch draws one permutation on the device and slices batches from it (no
-DataLoader). A step is: check the control, index the batch, forward, backward,
-optimiser step. Nothing is read back to the host during an epoch; metrics are
-summed on the device and read with one ``.tolist()`` per emit. The Basics page
-uses it now and the CNN page will reuse it, so it knows nothing of either.
+DataLoader). A step is: check the control, take the batch (augmented and
+transformed on the device when its split says so), set the scheduled learning
+rate, forward, backward, optimiser step. Nothing is read back to the host during
+an epoch; metrics are summed on the device and read with one ``.tolist()`` per
+report. It knows nothing of any page; ``fit.py`` drives it, with reports and handlers.
 
     loop = SupervisedLoop(model, optimizer, loss_fn, batch_size=32, control=ctx.control)
-    fit(loop, data, Schedule(epochs=10), ctx.emit)
+    loop.train_epoch(train, epoch=1)
+    [test_totals] = loop.evaluate(test, predictions=True)
 """
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 import torch
 from torch import Tensor, nn
 
-from playground.tasks.base import Control, Emitter, emitted_together, finite
+from playground.data.split import Split
+from playground.tasks.base import Control
+from playground.tasks.schedules import LearningRateSchedule
 
 EVALUATION_CHUNK_NUMBERS = 2**18
 LossFunction = Callable[[Tensor, Tensor], Tensor]  # (output, target) -> mean loss
 CorrectFunction = Callable[[Tensor, Tensor], Tensor]  # (output, target) -> number right, a 0-d tensor
-EpochHook = Callable[[int, bool], None]  # (epoch, final)
-
-
-@dataclass
-class Split:
-    """Inputs and targets of one split, both on the training device."""
-
-    x: Tensor
-    y: Tensor
-
-    def __len__(self) -> int:
-        return len(self.x)
+PredictFunction = Callable[[Tensor], Tensor]  # output (N, ...) -> the predicted class of each example (N,)
+StepHook = Callable[[], bool]  # after each optimiser step; True ends the epoch there
 
 
 @dataclass
 class Totals:
-    """Loss and correct answers summed over ``count`` examples, still on the device."""
+    """Loss and correct answers summed over ``count`` examples, and optionally each prediction, still on the device."""
 
     loss: Tensor
     correct: Tensor | None
     count: int
+    predictions: Tensor | None = None  # (count,) int64, in the split's order
+
+
+def predict_class(output: Tensor) -> Tensor:
+    """The highest-scoring class of each example."""
+    return output.argmax(1)
+
+
+def confusion_matrix(predictions: Tensor, targets: Tensor, classes: int) -> Tensor:
+    """Counts (classes, classes) on the device: row = true class, column = predicted class.
+
+    ``index_add_``, not ``bincount``: on a GPU bincount reads its input's maximum back to size its output.
+    """
+    cells = targets.long() * classes + predictions.long()
+    counts = torch.zeros(classes * classes, dtype=torch.int64, device=cells.device)
+    return counts.index_add_(0, cells, torch.ones_like(cells)).reshape(classes, classes)
 
 
 def epoch_seed(seed: int, epoch: int) -> int:
@@ -85,7 +95,7 @@ def read_host(values: Sequence[Tensor]) -> list[float]:
 
 
 class SupervisedLoop:
-    """Trains ``model`` one epoch at a time on a Split; counts steps; applies control changes."""
+    """Trains ``model`` one epoch at a time on a Split; counts steps; applies control changes and the schedule."""
 
     def __init__(
         self,
@@ -96,7 +106,9 @@ class SupervisedLoop:
         batch_size: int,
         control: Control,
         correct_fn: CorrectFunction | None = None,
+        predict_fn: PredictFunction = predict_class,
         penalty_fn: Callable[[], Tensor] | None = None,
+        lr_schedule: LearningRateSchedule | None = None,
         mixed_precision: bool = False,
         running_totals: bool = False,
         seed: int = 0,
@@ -107,7 +119,9 @@ class SupervisedLoop:
         self.optimizer = optimizer
         self.loss_fn = loss_fn
         self.correct_fn = correct_fn
+        self.predict_fn = predict_fn
         self.penalty_fn = penalty_fn  # added to the loss for the gradient, left out of the reported loss
+        self.lr_schedule = lr_schedule  # None: the optimiser's rates stay as they are
         self.batch_size = batch_size
         self.control = control
         self.seed = seed
@@ -133,13 +147,24 @@ class SupervisedLoop:
         return torch.autocast(self.device.type, dtype=self.amp_dtype)
 
     def apply_changes(self, changes: dict[str, Any]) -> None:
-        """Settings changed from outside while training: today the learning rate."""
+        """Settings changed from outside while training: today the learning rate (the schedule's base, if any)."""
         if "lr" in changes:
+            lr = float(changes["lr"])
+            if self.lr_schedule is not None:
+                self.lr_schedule.set_base(lr)
             for group in self.optimizer.param_groups:
-                group["lr"] = float(changes["lr"])
+                group["lr"] = lr
 
-    def train_epoch(self, data: Split, epoch: int) -> None:
-        """One pass over data in the order fixed by (seed, epoch)."""
+    def steps_per_epoch(self, data: Split) -> int:
+        return -(-len(data) // self.batch_size)
+
+    def train_epoch(self, data: Split, epoch: int, after_step: StepHook | None = None) -> bool:
+        """One pass over data in the order fixed by (seed, epoch); False if ``after_step`` ended it early.
+
+        ``after_step()`` runs after every optimiser step (reports by steps or by
+        seconds, handlers); returning True ends the epoch there, unfinished
+        (after its last step, the epoch is finished all the same).
+        """
         self.model.train()
         self.generator.manual_seed(epoch_seed(self.seed, epoch))
         order = torch.randperm(len(data), device=self.device, generator=self.generator)
@@ -147,9 +172,12 @@ class SupervisedLoop:
             changes = self.control.check()
             if changes:
                 self.apply_changes(changes)
-            batch = order[start : start + self.batch_size]
-            self.train_step(data.x[batch], data.y[batch])
+            x, y = data.training_batch(order[start : start + self.batch_size], self.generator)
+            self.train_step(x, y)
+            if after_step is not None and after_step() and start + self.batch_size < len(data):
+                return False
         self.epoch = epoch
+        return True
 
     def train_step(self, x: Tensor, y: Tensor) -> None:
         with self._autocast():
@@ -158,6 +186,8 @@ class SupervisedLoop:
         objective = loss + self.penalty_fn() if self.penalty_fn else loss
         self.optimizer.zero_grad(set_to_none=True)
         objective.backward()
+        if self.lr_schedule is not None:
+            self.lr_schedule.apply(self.step)
         self.optimizer.step()
         self.step += 1
         if self.running_totals:
@@ -175,53 +205,60 @@ class SupervisedLoop:
         return totals
 
     @torch.no_grad()
-    def evaluate(self, *splits: Split, chunk: int | None = None) -> list[Totals]:
+    def evaluate(self, *splits: Split, chunk: int | None = None, predictions: bool = False) -> list[Totals]:
         """Loss and correct answers over each whole split, without gradients, ``chunk`` examples at a time.
 
-        The default chunk holds about a million input numbers, so that a chunk's
-        activations stay in cache (1000 MNIST images at once took half as long
-        again as 256 at a time). Splits that fit in one chunk together share one
-        forward pass: for small data a report costs as many kernels as it
-        launches, whatever their size.
+        With ``predictions`` each Totals also holds every example's predicted class
+        (``predict_fn``, argmax by default), for a confusion matrix or the worst
+        mistakes. The default chunk holds about a million input numbers, so that a
+        chunk's activations stay in cache (1000 MNIST images at once took half as
+        long again as 256 at a time). Splits that fit in one chunk together, and
+        share their transform, share one forward pass: for small data a report
+        costs as many kernels as it launches, whatever their size.
         """
         self.model.eval()
         chunk = chunk or max(1, EVALUATION_CHUNK_NUMBERS // max(1, splits[0].x[0].numel()))
-        if len(splits) > 1 and sum(map(len, splits)) <= chunk:
+        same_transform = all(split.transform is splits[0].transform for split in splits)
+        if len(splits) > 1 and same_transform and sum(map(len, splits)) <= chunk:
             joined = self._joined(splits)
             with self._autocast():
-                output = self.model(joined.x)
+                output = self.model(joined.inputs(joined.x))
             totals, at = [], 0
             for split in splits:
-                totals.append(self._totals(output[at : at + len(split)], joined.y[at : at + len(split)]))
+                totals.append(self._totals(output[at : at + len(split)], joined.y[at : at + len(split)], predictions))
                 at += len(split)
             return totals
-        return [self._evaluate_in_chunks(split, chunk) for split in splits]
+        return [self._evaluate_in_chunks(split, chunk, predictions) for split in splits]
 
     def _joined(self, splits: Sequence[Split]) -> Split:
         """The splits end to end, made once: the data of a run does not change."""
         key = tuple(id(split.x) for split in splits)
         if self._joined_cache is None or self._joined_cache[0] != key:
-            joined = Split(torch.cat([s.x for s in splits]), torch.cat([s.y for s in splits]))
+            joined = Split(torch.cat([s.x for s in splits]), torch.cat([s.y for s in splits]), splits[0].transform)
             self._joined_cache = (key, joined, splits)  # holding the splits keeps their ids theirs
         return self._joined_cache[1]
 
-    def _totals(self, output: Tensor, y: Tensor) -> Totals:
+    def _totals(self, output: Tensor, y: Tensor, predictions: bool = False) -> Totals:
         with self._autocast():
             loss = self.loss_fn(output, y).float() * len(y)
         correct = self.correct_fn(output, y) if self.correct_fn else None
-        return Totals(loss, correct, len(y))
+        return Totals(loss, correct, len(y), self.predict_fn(output) if predictions else None)
 
-    def _evaluate_in_chunks(self, data: Split, chunk: int) -> Totals:
-        totals = self._zero_totals()
+    def _evaluate_in_chunks(self, data: Split, chunk: int, predictions: bool) -> Totals:
+        totals, predicted = self._zero_totals(), []
         for start in range(0, len(data), chunk):
             x, y = data.x[start : start + chunk], data.y[start : start + chunk]
             with self._autocast():
-                output = self.model(x)
-            part = self._totals(output, y)
+                output = self.model(data.inputs(x))
+            part = self._totals(output, y, predictions)
             totals.loss.add_(part.loss)
             if totals.correct is not None and part.correct is not None:
                 totals.correct.add_(part.correct)
+            if part.predictions is not None:
+                predicted.append(part.predictions)
         totals.count = len(data)
+        if predictions:
+            totals.predictions = torch.cat(predicted) if predicted else torch.zeros(0, dtype=torch.int64, device=self.device)
         return totals
 
     def grad_norms(self, weights: Sequence[Tensor]) -> list[Tensor]:
@@ -230,114 +267,3 @@ class SupervisedLoop:
         if not grads or len(grads) < len(weights):  # none asked for, or before the first step
             return [w.grad.norm() if w.grad is not None else torch.zeros((), device=self.device) for w in weights]
         return list(torch._foreach_norm(grads))  # one kernel for all, as clip_grad_norm_ does
-
-
-@dataclass
-class Schedule:
-    """Which epochs to train and when to report. Epochs are numbered on from ``start_epoch``."""
-
-    epochs: int
-    start_epoch: int = 0
-    emit_every: int = 1
-    target_test_loss: float | None = None
-
-    @property
-    def last_epoch(self) -> int:
-        return self.start_epoch + self.epochs
-
-    def emits_at(self, epoch: int) -> bool:
-        return epoch % self.emit_every == 0 or epoch == self.last_epoch
-
-
-@dataclass
-class Outcome:
-    """How fit ended: the last finished epoch, its metrics, and the test loss if it met the target."""
-
-    epoch: int
-    metrics: list[dict[str, Any]] = field(default_factory=list)
-    reached_target: float | None = None
-
-
-def metric_events(epoch: int, values: list[float], splits: list[tuple[str, Totals]], norms: int) -> list[dict[str, Any]]:
-    """Turn the numbers read from the device back into metric event data, in order; empty splits say nothing."""
-    events, at = [], 0
-    for name, totals in splits:
-        if totals.count == 0:
-            at += 1 + (totals.correct is not None)
-            continue
-        loss = values[at] / max(totals.count, 1)
-        event: dict[str, Any] = {"split": name, "epoch": epoch, "loss": finite(loss)}
-        at += 1
-        if totals.correct is not None:
-            event["accuracy"] = finite(values[at] / max(totals.count, 1))
-            at += 1
-        events.append(event)
-    if norms:
-        events.append({"split": "grad", "epoch": epoch, "norms": [finite(v) for v in values[at : at + norms]]})
-    return events
-
-
-def report(
-    loop: SupervisedLoop,
-    train: Split,
-    test: Split,
-    epoch: int,
-    emit: Emitter,
-    *,
-    grad_weights: Sequence[Tensor] = (),
-) -> list[dict[str, Any]]:
-    """Emit train and test metrics (and gradient norms) for this epoch with one read from the device.
-
-    Train metrics are the loop's running totals when it keeps them (none before the
-    first step), else an evaluation of the whole training split.
-    """
-    if loop.running_totals:
-        splits = [("train", loop.take_running()), ("test", loop.evaluate(test)[0])]
-    else:
-        splits = list(zip(("train", "test"), loop.evaluate(train, test)))
-    device_values = [t for _, totals in splits for t in (totals.loss, totals.correct) if t is not None]
-    norms = loop.grad_norms(grad_weights)
-    events = metric_events(epoch, read_host(device_values + norms), splits, len(norms))
-    with emitted_together(emit):
-        for event in events:
-            emit("metric", event, loop.step)
-    return events
-
-
-def fit(
-    loop: SupervisedLoop,
-    train: Split,
-    test: Split,
-    schedule: Schedule,
-    emit: Emitter,
-    *,
-    grad_weights: Sequence[Tensor] = (),
-    after_epoch: EpochHook | None = None,
-) -> Outcome:
-    """Train the scheduled epochs, reporting every ``emit_every``; stop early when the test loss meets the target.
-
-    ``after_epoch(epoch, final)`` runs after each epoch's report (pictures and the
-    like); ``final`` is true for the epoch the run ends on. ``Stopped`` from the
-    control passes through; ``loop.step`` says how far it got.
-    """
-    outcome = Outcome(schedule.start_epoch)
-    for epoch in range(schedule.start_epoch + 1, schedule.last_epoch + 1):
-        loop.train_epoch(train, epoch)
-        outcome.epoch = epoch
-        if schedule.emits_at(epoch):
-            outcome.metrics = report(loop, train, test, epoch, emit, grad_weights=grad_weights)
-            outcome.reached_target = _met_target(outcome.metrics, schedule.target_test_loss)
-        final = epoch == schedule.last_epoch or outcome.reached_target is not None
-        if after_epoch:
-            after_epoch(epoch, final)
-        if final:
-            break
-    return outcome
-
-
-def _met_target(events: list[dict[str, Any]], target: float | None) -> float | None:
-    """The test loss if it is at or below the target, else None."""
-    test_loss = next((e["loss"] for e in events if e["split"] == "test"), None)
-    if target is None or test_loss is None or test_loss > target:
-        return None
-    return test_loss

@@ -36,10 +36,14 @@ class Recorder:
 
 
 def run_basics_now(
-    control: Control | None = None, checkpoint_dir: Path | None = None, resume_dir: Path | None = None, **config: Any
+    control: Control | None = None,
+    checkpoint_dir: Path | None = None,
+    resume_dir: Path | None = None,
+    recorder: Recorder | None = None,
+    **config: Any,
 ) -> Recorder:
-    """Run Basics with this configuration on the CPU and return what it emitted."""
-    recorder = Recorder()
+    """Run Basics with this configuration on the CPU and return what it emitted (into ``recorder`` if given)."""
+    recorder = recorder if recorder is not None else Recorder()
     ctx = RunContext(emit=recorder, control=control or Control(), checkpoint_dir=checkpoint_dir, resume_dir=resume_dir)
     BasicsTask().run(BasicsTask.Config(**config), ctx)
     return recorder
@@ -47,8 +51,14 @@ def run_basics_now(
 
 @pytest.fixture
 def run_basics() -> Callable[..., Recorder]:
-    """``run_basics(control=None, checkpoint_dir=None, resume_dir=None, **config) -> Recorder``."""
+    """``run_basics(control=None, checkpoint_dir=None, resume_dir=None, recorder=None, **config) -> Recorder``."""
     return run_basics_now
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    """An empty Recorder, for runs that end by raising."""
+    return Recorder()
 
 
 @pytest.fixture

@@ -4,8 +4,9 @@ import base64
 import numpy as np
 import pytest
 
+from playground.tasks.base import Diverged
 from playground.tasks.basics import BasicsTask
-from playground.tasks.basics_pictures import UNIT_GRID
+from playground.tasks.basics.pictures import UNIT_GRID
 
 
 def test_events_come_in_the_documented_order(run_basics, quick):
@@ -118,10 +119,14 @@ def test_points_are_sent_once_and_match_the_preview(run_basics, quick):
     assert len(points["train"]) == 60 and all(len(row) == 3 for row in points["test"])
 
 
-def test_a_diverging_run_sends_null_not_nan(run_basics, quick):
-    recorder = run_basics(**quick, dataset="plane", problem="regression", optimizer="sgd", learning_rate=10, features=["x1sq", "x2sq"])
+def test_a_diverging_run_sends_null_not_nan_and_ends_saying_why(run_basics, quick, recorder):
+    with pytest.raises(Diverged, match=r"^the loss became (NaN|infinite) at step \d+; try a lower learning rate$") as raised:
+        run_basics(recorder=recorder, **quick, dataset="plane", problem="regression", optimizer="sgd", learning_rate=10,
+                   features=["x1sq", "x2sq"])
     losses = [m["loss"] for m in recorder.metrics("train")]
     assert losses[-1] is None  # diverged, and still valid JSON (the recorder checks every event)
+    assert None not in losses[:-1] and recorder.events[-1]["data"]["split"] in ("test", "grad")
+    assert raised.value.step == recorder.events[-1]["step"] < quick["epochs"] * 6  # ended at that report
 
 
 def test_same_seeds_give_the_same_events(run_basics, quick):

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from playground.tasks.basics import BasicsTask
-from playground.tasks.basics_config import BasicsConfig
-from playground.tasks.basics_lessons import LESSONS
+from playground.tasks.basics.config import BasicsConfig
+from playground.tasks.basics.lessons import LESSONS
 
 PRESETS = [preset for lesson in LESSONS for preset in lesson["presets"]]
 

@@ -1,13 +1,23 @@
-"""Checkpoints: safetensors and JSON only, and an optimiser comes back exactly as it was."""
+"""Checkpoints: safetensors and JSON only, an optimiser comes back exactly as it was, any task's loop resumes exactly."""
+import dataclasses
 import json
 
 import pytest
 import torch
 from torch import nn
+from torch.nn import functional as F
 
+from playground.data.split import Split
+from playground.data.transforms import Augment, Normalize
+from playground.tasks.base import Control
 from playground.tasks.checkpoint import (
-    CheckpointError, flatten_state, load_model, load_optimizer, read_state, save_checkpoint, unflatten_state,
+    CheckpointError, flatten_state, load_model, load_optimizer, read_state, resume_loop, save_checkpoint, save_loop,
+    unflatten_state,
 )
+from playground.tasks.fit import Plan, fit
+from playground.tasks.loop import SupervisedLoop
+from playground.tasks.optim import OptimizerSettings, make_optimizer
+from playground.tasks.schedules import LearningRateSchedule, ScheduleSettings
 
 
 def trained(optimizer_class, **options):
@@ -80,3 +90,55 @@ def test_saving_again_replaces_the_old_checkpoint(tmp_path):
     save_checkpoint(tmp_path, model, optimizer, {}, {"epoch": 2, "step": 6})
     assert read_state(tmp_path)["epoch"] == 2
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def any_task_loop(settings: OptimizerSettings, schedule: ScheduleSettings) -> SupervisedLoop:
+    """A small ConvNet with its optimiser and schedule made by the shared helpers, as a task would."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(1, 3, 3), nn.BatchNorm2d(3), nn.ReLU(), nn.Flatten(), nn.Linear(48, 3))
+    optimizer = make_optimizer(model, settings)
+    return SupervisedLoop(model, optimizer, F.cross_entropy, batch_size=6, control=Control(), seed=5,
+                          lr_schedule=LearningRateSchedule(optimizer, schedule), running_totals=True)
+
+
+def augmented_images() -> Split:
+    generator = torch.Generator().manual_seed(1)
+    x = torch.randint(0, 256, (30, 1, 6, 6), dtype=torch.uint8, generator=generator)
+    return Split(x, torch.arange(30) % 3, transform=Normalize(0.5, 0.25), augment=Augment(crop_padding=1, flip=True))
+
+
+@pytest.mark.parametrize(("settings", "schedule"), [
+    (OptimizerSettings("adamw", 0.01, weight_decay=0.1), ScheduleSettings("cosine", total_steps=20)),
+    (OptimizerSettings("sgd", 0.05, weight_decay=0.01, momentum=0.9), ScheduleSettings("one_cycle", total_steps=20)),
+])
+def test_a_resumed_loop_ends_exactly_where_one_long_run_ends(tmp_path, settings, schedule):
+    data = augmented_images()
+    whole = any_task_loop(settings, schedule)
+    fit(whole, data, None, Plan(epochs=4), lambda *e: None)
+
+    first = any_task_loop(settings, schedule)
+    fit(first, data, None, Plan(epochs=2), lambda *e: None)
+    save_loop(tmp_path, first, {"name": "any"}, note="halfway")
+    # Another rate and no schedule: both come back from the checkpoint.
+    rest = any_task_loop(dataclasses.replace(settings, learning_rate=9.9), ScheduleSettings())
+    state = resume_loop(tmp_path, rest)
+    assert (rest.epoch, rest.step) == (2, 10) and state["note"] == "halfway" and state["config"] == {"name": "any"}
+    assert rest.lr_schedule.settings == schedule and rest.lr_schedule.base_lrs == [settings.learning_rate] * 2
+    fit(rest, data, None, Plan(epochs=2, start_epoch=rest.epoch), lambda *e: None)
+
+    assert rest.step == whole.step == 20
+    for mine, theirs in zip(rest.model.state_dict().values(), whole.model.state_dict().values()):
+        assert torch.equal(mine, theirs)
+    assert_same_state(rest.optimizer.state_dict(), whole.optimizer.state_dict())
+
+
+def test_a_loop_without_a_schedule_saves_none_and_can_leave_its_optimiser_behind(tmp_path):
+    loop = any_task_loop(OptimizerSettings("adam", 0.01), ScheduleSettings())
+    loop.lr_schedule = None
+    fit(loop, augmented_images(), None, Plan(epochs=1), lambda *e: None)
+    save_loop(tmp_path, loop, {})
+    assert "schedule" not in read_state(tmp_path)
+    other = any_task_loop(OptimizerSettings("sgd", 0.5), ScheduleSettings())
+    resume_loop(tmp_path, other, optimizer=False)
+    assert other.step == 5 and other.optimizer.state_dict()["state"] == {}
+    assert other.optimizer.param_groups[0]["lr"] == 0.5

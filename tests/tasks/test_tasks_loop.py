@@ -1,4 +1,4 @@
-"""The supervised loop: batches sliced on the device, one host read per report, control once per step."""
+"""The supervised loop and fit: batches sliced on the device, one host read per report, control once per step."""
 import math
 
 import pytest
@@ -6,10 +6,13 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from playground.data.split import Split
+from playground.data.transforms import Augment, Normalize
 from playground.tasks.base import Control, Stopped
-from playground.tasks.loop import (
-    Schedule, Split, SupervisedLoop, autocast_dtype, cpu_threads, fit, metric_events, read_host, report,
-)
+from playground.tasks.fit import Every, Plan, fit, metric_events, report
+from playground.tasks.handlers import Event, Handlers
+from playground.tasks.loop import SupervisedLoop, autocast_dtype, confusion_matrix, cpu_threads, read_host
+from playground.tasks.schedules import LearningRateSchedule, ScheduleSettings
 
 
 class CountingControl(Control):
@@ -66,7 +69,7 @@ def test_the_batch_order_depends_on_seed_and_epoch_only():
 def test_stopped_passes_through_and_the_loop_knows_how_far_it_got():
     loop = make_loop(CountingControl(stop_at=10))
     with pytest.raises(Stopped):
-        fit(loop, blobs(), blobs(), Schedule(epochs=3), lambda *args: None)
+        fit(loop, blobs(), blobs(), Plan(epochs=3), lambda *args: None)
     assert (loop.epoch, loop.step) == (1, 9)
 
 
@@ -107,7 +110,7 @@ def test_gradient_norms_before_and_after_the_first_step():
 def test_fit_reports_on_schedule_and_learns():
     events = []
     loop = make_loop()
-    outcome = fit(loop, blobs(), blobs(32), Schedule(epochs=10, emit_every=4), lambda *e: events.append(e),
+    outcome = fit(loop, blobs(), blobs(32), Plan(epochs=10, report_every=Every(epochs=4)), lambda *e: events.append(e),
                   grad_weights=[loop.model[0].weight, loop.model[2].weight])
     epochs = [(data["split"], data["epoch"]) for _, data, _ in events]
     assert epochs == [(s, e) for e in (4, 8, 10) for s in ("train", "test", "grad")]
@@ -116,14 +119,14 @@ def test_fit_reports_on_schedule_and_learns():
 
 
 def test_fit_stops_once_the_test_loss_meets_the_target():
-    outcome = fit(make_loop(), blobs(), blobs(32), Schedule(epochs=50, target_test_loss=0.3), lambda *e: None)
+    outcome = fit(make_loop(), blobs(), blobs(32), Plan(epochs=50, target_test_loss=0.3), lambda *e: None)
     assert outcome.epoch < 50 and outcome.reached_target <= 0.3
 
 
 def test_resumed_epochs_are_numbered_on():
     finals = []
-    fit(make_loop(), blobs(), blobs(), Schedule(epochs=2, start_epoch=7), lambda *e: None,
-        after_epoch=lambda epoch, final: finals.append((epoch, final)))
+    fit(make_loop(), blobs(), blobs(), Plan(epochs=2, start_epoch=7), lambda *e: None,
+        handlers=Handlers().on(Event.EPOCH, lambda progress: finals.append((progress.epoch, progress.final))))
     assert finals == [(8, False), (9, True)]
 
 
@@ -138,11 +141,17 @@ def test_a_report_reads_the_device_once(monkeypatch):
     assert reads == ["tolist"]
 
 
-def test_training_never_reads_the_device(monkeypatch):
-    loop = make_loop()
+@pytest.mark.parametrize("kind", ["features", "augmented uint8 images with a schedule"])
+def test_training_never_reads_the_device(monkeypatch, kind):
+    if kind == "features":
+        loop, data = make_loop(), blobs()
+    else:
+        loop, (x, y) = image_loop(running_totals=True), images()
+        data = Split(x, y, transform=Normalize(0.4, 0.3), augment=Augment(crop_padding=2, flip=True))
+        loop.lr_schedule = LearningRateSchedule(loop.optimizer, ScheduleSettings("one_cycle", total_steps=10))
     for name in ("tolist", "item", "cpu", "numpy", "__bool__", "__float__", "__int__"):
         monkeypatch.setattr(torch.Tensor, name, lambda self, *a, _n=name: pytest.fail(f"{_n} during training"))
-    loop.train_epoch(blobs(), epoch=1)
+    loop.train_epoch(data, epoch=1)
 
 
 def test_not_finite_values_become_none():
@@ -161,13 +170,20 @@ def test_mixed_precision_only_on_a_gpu_and_threads_are_restored():
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
-def test_on_a_gpu_an_epoch_never_waits_for_the_device():
+def test_on_a_gpu_an_epoch_and_its_predictions_never_wait_for_the_device():
     loop = make_loop(device="cuda", mixed_precision=True, running_totals=True)
     data = blobs(640, device="cuda")
+    x, y = images(64)
+    image_data = Split(x.cuda(), y.cuda(), transform=Normalize(0.4, 0.3), augment=Augment(crop_padding=2, flip=True))
+    images_loop = image_loop(device="cuda", running_totals=True, mixed_precision=True)
     loop.train_epoch(data, epoch=1)  # warm up: the first calls may synchronise while allocating
+    images_loop.train_epoch(image_data, epoch=1)
     torch.cuda.set_sync_debug_mode("error")
     try:
         loop.train_epoch(data, epoch=2)
+        images_loop.train_epoch(image_data, epoch=2)
+        [totals] = images_loop.evaluate(image_data, predictions=True)
+        confusion_matrix(totals.predictions, image_data.y, classes=2)
     finally:
         torch.cuda.set_sync_debug_mode("default")
     assert loop.amp_dtype in (torch.bfloat16, None)
@@ -179,5 +195,85 @@ def test_with_running_totals_the_train_metric_sums_the_steps_and_is_absent_befor
     report(loop, blobs(), blobs(), 0, lambda *e: events.append(e[1]))
     assert [e["split"] for e in events] == ["test"]
     loop.train_epoch(blobs(64), epoch=1)
-    train, test = report(loop, blobs(), blobs(), 1, lambda *e: None)
+    train, test = report(loop, blobs(), blobs(), 1, lambda *e: None).metrics
     assert train["split"] == "train" and 0 < train["loss"] < 2 and test["split"] == "test"
+
+
+def test_evaluation_can_return_every_prediction_in_order():
+    loop, train, test = make_loop(), blobs(100), blobs(30)
+    loop.train_epoch(train, epoch=1)
+    for chunk in (None, 7):  # together in one pass, and in chunks
+        totals = loop.evaluate(train, test, chunk=chunk, predictions=True)
+        for split, total in zip((train, test), totals):
+            assert torch.equal(total.predictions, loop.model(split.x).argmax(1))
+            assert total.correct.item() == (total.predictions == split.y).sum().item()
+    assert loop.evaluate(test)[0].predictions is None
+
+
+def test_a_confusion_matrix_counts_true_rows_and_predicted_columns():
+    matrix = confusion_matrix(torch.tensor([0, 2, 2, 1, 0]), torch.tensor([0, 2, 1, 1, 2]), classes=3)
+    assert matrix.tolist() == [[1, 0, 0], [0, 1, 1], [1, 0, 1]]
+
+
+def images(n: int = 40) -> tuple[torch.Tensor, torch.Tensor]:
+    """uint8 images (N, 1, 6, 6) with a bright left or right half, labelled by the side."""
+    generator = torch.Generator().manual_seed(0)
+    x = torch.randint(0, 60, (n, 1, 6, 6), dtype=torch.uint8, generator=generator)
+    y = torch.arange(n) % 2
+    x[y == 0, :, :, :3] += 180
+    x[y == 1, :, :, 3:] += 180
+    return x, y
+
+
+def image_loop(seed: int = 0, device: str = "cpu", **options) -> SupervisedLoop:
+    torch.manual_seed(seed)
+    model = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(72, 2)).to(device)
+    return SupervisedLoop(model, torch.optim.SGD(model.parameters(), lr=0.05), F.cross_entropy, batch_size=8,
+                          control=Control(), correct_fn=lambda out, y: (out.argmax(1) == y).sum(), seed=seed, **options)
+
+
+def test_uint8_storage_with_a_transform_trains_exactly_as_float_storage():
+    x, y = images()
+    normalize = Normalize(0.4, 0.3)
+    stored_small = Split(x, y, transform=normalize)
+    stored_float = Split(normalize(x), y)
+    assert stored_small.x.dtype == torch.uint8 and stored_small.x.element_size() * 4 == stored_float.x.element_size()
+    small, float_ = image_loop(), image_loop()
+    for epoch in (1, 2):
+        small.train_epoch(stored_small, epoch)
+        float_.train_epoch(stored_float, epoch)
+    for a, b in zip(small.model.parameters(), float_.model.parameters()):
+        assert torch.equal(a, b)
+    [a], [b] = small.evaluate(stored_small, predictions=True), float_.evaluate(stored_float, predictions=True)
+    assert a.loss.item() == b.loss.item() and torch.equal(a.predictions, b.predictions)
+
+
+def test_splits_with_another_transform_are_evaluated_apart():
+    x, y = images()
+    loop = image_loop()
+    first, second = Split(x, y, transform=Normalize(0.4, 0.3)), Split(x, y, transform=Normalize(0.0, 1.0))
+    together = loop.evaluate(first, second)
+    assert [t.loss.item() for t in together] == [loop.evaluate(s)[0].loss.item() for s in (first, second)]
+    assert together[0].loss.item() != together[1].loss.item()
+
+
+def test_augmented_training_is_reproducible_from_the_seed_and_differs_from_plain():
+    x, y = images()
+    augmented = Split(x, y, transform=Normalize(0.4, 0.3), augment=Augment(crop_padding=1, flip=True))
+    plain = Split(x, y, transform=Normalize(0.4, 0.3))
+    runs = [image_loop(), image_loop(), image_loop(seed=1), image_loop()]
+    for loop, data in zip(runs, (augmented, augmented, augmented, plain)):
+        loop.train_epoch(data, epoch=1)
+    weights = [loop.model[0].weight for loop in runs]
+    assert torch.equal(weights[0], weights[1])
+    assert not torch.equal(weights[0], weights[2]) and not torch.equal(weights[0], weights[3])
+
+
+def test_a_schedule_sets_the_rate_before_each_step_and_a_new_rate_becomes_its_base():
+    loop = make_loop(CountingControl(changes_at={4: {"lr": 1.0}}))
+    rates = []
+    original = loop.optimizer.step
+    loop.optimizer.step = lambda: rates.append(loop.optimizer.param_groups[0]["lr"]) or original()
+    loop.lr_schedule = LearningRateSchedule(loop.optimizer, ScheduleSettings("step", step_size=2, gamma=0.5))
+    loop.train_epoch(blobs(60), epoch=1)
+    assert rates == pytest.approx([0.1, 0.1, 0.05, 0.5, 0.25, 0.25])  # the change arrives before the fourth step

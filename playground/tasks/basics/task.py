@@ -23,12 +23,15 @@ from torch import Tensor, nn
 
 from playground import nets
 from playground.data import toy
-from playground.tasks import checkpoint
+from playground.data.split import Split
+from playground.tasks import checkpoint, optim
 from playground.tasks.base import RunContext, Stopped, Task
-from playground.tasks.basics_config import BasicsConfig
-from playground.tasks.basics_lessons import LESSONS
-from playground.tasks.basics_pictures import BasicsPictures
-from playground.tasks.loop import Schedule, Split, SupervisedLoop, cpu_threads, fit, report
+from playground.tasks.basics.config import BasicsConfig
+from playground.tasks.basics.lessons import LESSONS
+from playground.tasks.basics.pictures import BasicsPictures
+from playground.tasks.fit import Every, Plan, fit, report
+from playground.tasks.handlers import Event, Handlers, Progress
+from playground.tasks.loop import SupervisedLoop, cpu_threads
 
 ACTIVATION_LAYERS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": None}
 
@@ -96,29 +99,20 @@ def linear_layers(model: nn.Module) -> list[nn.Linear]:
     return [m for m in model.modules() if isinstance(m, nn.Linear)]
 
 
-def make_optimizer(config: BasicsConfig, model: nn.Module) -> torch.optim.Optimizer:
-    """SGD or Adam over two groups, weights then the rest, so L2 shrinks weights but not biases."""
-    weights = [linear.weight for linear in linear_layers(model)]
-    weight_ids = {id(w) for w in weights}
-    others = [p for p in model.parameters() if id(p) not in weight_ids]
-    optimizer_class = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}[config.optimizer]
-    optimizer = optimizer_class([{"params": weights}, {"params": others}], lr=config.learning_rate)
-    set_hyperparameters(optimizer, config)
-    return optimizer
-
-
-def set_hyperparameters(optimizer: torch.optim.Optimizer, config: BasicsConfig) -> None:
-    """Learning rate and L2 from the configuration (also after loading a checkpoint's optimiser)."""
+def optimizer_settings(config: BasicsConfig) -> optim.OptimizerSettings:
+    """Plain SGD (no momentum) or Adam; L2 is their weight decay, which reaches the weights, not the biases."""
     decay = config.regularization_rate if config.regularization == "l2" else 0.0
-    for index, group in enumerate(optimizer.param_groups):
-        group["lr"] = config.learning_rate
-        group["weight_decay"] = decay if index == 0 else 0.0
+    return optim.OptimizerSettings(config.optimizer, config.learning_rate, weight_decay=decay)
+
+
+def make_optimizer(config: BasicsConfig, model: nn.Module) -> torch.optim.Optimizer:
+    return optim.make_optimizer(model, optimizer_settings(config))
 
 
 def l1_penalty(config: BasicsConfig, model: nn.Module) -> Callable[[], Tensor] | None:
     if config.regularization != "l1" or config.regularization_rate == 0:
         return None
-    weights = [linear.weight for linear in linear_layers(model)]
+    weights = optim.weights(model)
     rate = config.regularization_rate
     return lambda: rate * sum(w.abs().sum() for w in weights)
 
@@ -131,17 +125,13 @@ def build_model(config: BasicsConfig, device: torch.device) -> nn.Module:
     return model.to(device)
 
 
-def resume(directory: Path, config: BasicsConfig, model: nn.Module, optimizer: torch.optim.Optimizer) -> tuple[int, int]:
-    """Load a checkpoint into model and optimiser; return the (epoch, step) it had reached."""
-    state = checkpoint.read_state(directory)
-    saved = BasicsConfig.model_validate(state["config"])
+def resume(directory: Path, config: BasicsConfig, loop: SupervisedLoop) -> None:
+    """Continue loop from a checkpoint of the same network; the optimiser's state too if it is the same kind."""
+    saved = BasicsConfig.model_validate(checkpoint.read_state(directory)["config"])
     if BasicsTask.net_spec(saved) != BasicsTask.net_spec(config):
         raise ValueError("The checkpoint's network differs from this configuration's; keep features, hidden, activation, problem and the number of classes.")
-    checkpoint.load_model(directory, model)
-    if saved.optimizer == config.optimizer:
-        checkpoint.load_optimizer(directory, optimizer)
-        set_hyperparameters(optimizer, config)
-    return int(state["epoch"]), int(state["step"])
+    checkpoint.resume_loop(directory, loop, optimizer=saved.optimizer == config.optimizer)
+    optim.apply_settings(loop.optimizer, optimizer_settings(config))  # this run's rate and L2, not the saved ones
 
 
 class BasicsTask(Task):
@@ -201,13 +191,14 @@ class BasicsTask(Task):
         report(loop, train, test, loop.epoch, ctx.emit)  # the untrained (or resumed) network
         pictures.emit(loop.epoch, loop.step, ctx.emit)
 
-        def draw(epoch: int, final: bool) -> None:
-            if final or epoch % config.grid_every == 0:
-                pictures.emit(epoch, loop.step, ctx.emit)
+        def draw(progress: Progress) -> None:
+            if progress.final or progress.epoch % config.grid_every == 0:
+                pictures.emit(progress.epoch, loop.step, ctx.emit)
 
-        schedule = Schedule(config.epochs, loop.epoch, config.emit_every, config.target_test_loss)
+        plan = Plan(config.epochs, loop.epoch, Every(epochs=config.emit_every), target_test_loss=config.target_test_loss)
         try:
-            outcome = fit(loop, train, test, schedule, ctx.emit, grad_weights=[m.weight for m in linears], after_epoch=draw)
+            outcome = fit(loop, train, test, plan, ctx.emit, grad_weights=[m.weight for m in linears],
+                          handlers=Handlers().on(Event.EPOCH, draw))
         except Stopped:
             save(ctx, config, loop)
             raise
@@ -221,17 +212,17 @@ class BasicsTask(Task):
 def make_loop(config: BasicsConfig, ctx: RunContext, head: Head, device: torch.device, train_size: int) -> SupervisedLoop:
     """Model, optimiser and loop, continuing from ctx.resume_dir when there is one."""
     model = build_model(config, device)
-    optimizer = make_optimizer(config, model)
-    epoch, step = resume(ctx.resume_dir, config, model, optimizer) if ctx.resume_dir else (0, 0)
-    return SupervisedLoop(
-        model, optimizer, head.loss,
+    loop = SupervisedLoop(
+        model, make_optimizer(config, model), head.loss,
         batch_size=min(config.batch_size, train_size), control=ctx.control, correct_fn=head.correct,
-        penalty_fn=l1_penalty(config, model), seed=config.seed, step=step, epoch=epoch,
+        penalty_fn=l1_penalty(config, model), seed=config.seed,
     )
+    if ctx.resume_dir:
+        resume(ctx.resume_dir, config, loop)
+    return loop
 
 
 def save(ctx: RunContext, config: BasicsConfig, loop: SupervisedLoop) -> None:
     """Checkpoint the loop's model and optimiser with the configuration and progress, if the run keeps one."""
     if ctx.checkpoint_dir is not None:
-        progress = {"epoch": loop.epoch, "step": loop.step}
-        checkpoint.save_checkpoint(ctx.checkpoint_dir, loop.model, loop.optimizer, config.model_dump(mode="json"), progress)
+        checkpoint.save_loop(ctx.checkpoint_dir, loop, config.model_dump(mode="json"))
