@@ -14,7 +14,7 @@ from channels.db import database_sync_to_async
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from playground.runs import access, store
+from playground.runs import access, store, watching
 from playground.runs.models import TERMINAL, Run, group_name
 
 PAGE = 1000
@@ -64,6 +64,7 @@ class RunConsumer(AsyncWebsocketConsumer):
             await self.send_stored()
         if not self.ended:
             self.watchdog = asyncio.create_task(self.look_in_store_when_quiet())
+            self.owner_watch = asyncio.create_task(watching.watch_as_owner(self.scope, self.run_id))
 
     async def dispatch(self, message):
         # Channels closes stale database connections before every handler: a hop to its one
@@ -78,6 +79,8 @@ class RunConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code):
         if hasattr(self, "watchdog"):
             self.watchdog.cancel()
+        if hasattr(self, "owner_watch"):
+            self.owner_watch.cancel()
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 

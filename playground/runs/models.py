@@ -33,6 +33,14 @@ class Run(models.Model):
     pause_requested = models.BooleanField(default=False)
     learning_rate = models.FloatField(null=True, blank=True)
     control_version = models.PositiveIntegerField(default=0)
+    # Why the server stopped the run itself (left paused too long, its page went away).
+    stop_reason = models.TextField(blank=True)
+    # What its queued status events last said: place in the queue and why it waits.
+    queue_position = models.PositiveIntegerField(null=True, blank=True)
+    queue_message = models.CharField(max_length=200, blank=True)
+    # Runs a page started end when no socket of their owner has watched them for a while.
+    stop_when_unwatched = models.BooleanField(default=False)
+    watched_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created"]

@@ -63,6 +63,8 @@ def check_quota(request) -> None:
 class RunIn(Schema):
     task: str
     config: dict[str, Any] = {}
+    # Pages set it: the run stops when no socket of its owner has watched it for a while.
+    stop_when_unwatched: bool = False
 
 
 @router.post("", response={201: dict}, summary="Queue a run")
@@ -74,7 +76,8 @@ def create_run(request, payload: RunIn):
         raise ApiError(400, "task", f"there is no task {payload.task!r}; choose one of {', '.join(TASKS)}")
     config = parse_config(task, payload.config)
     check_quota(request)
-    run = store.create_run(task.name, config.model_dump(mode="json"), **access.owner_fields(request))
+    run = store.create_run(task.name, config.model_dump(mode="json"), stop_when_unwatched=payload.stop_when_unwatched,
+                           **access.owner_fields(request))
     get_executor().submit(run.pk)
     return Status(201, run_out(request, run))
 
@@ -158,6 +161,7 @@ def continue_run(request, run_id: int, payload: ContinueIn):
     task = TASKS[parent.task]
     config = parse_config(task, {**parent.config, "epochs": payload.epochs})
     check_quota(request)
-    run = store.create_run(task.name, config.model_dump(mode="json"), parent=parent, **access.owner_fields(request))
+    run = store.create_run(task.name, config.model_dump(mode="json"), parent=parent,
+                           stop_when_unwatched=parent.stop_when_unwatched, **access.owner_fields(request))
     get_executor().submit(run.pk)
     return Status(201, run_out(request, run))

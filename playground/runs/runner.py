@@ -69,6 +69,9 @@ def execute_run(run_id: int, deliver: Deliver, device: str) -> str:
         task().run(config, ctx)
     except Stopped:
         status = "cancelled"
+        if control.stop_reason:  # the server stopped it (abandoned.py): say why
+            extra = {"error": control.stop_reason}
+            recorder("log", {"level": "warning", "message": f"Stopped: {control.stop_reason}."})
     except BaseException as error:  # every failure is recorded, whatever it was
         status, extra = "failed", {"error": describe_failure(error)}
         recorder("log", {"level": "error", "message": traceback.format_exc(limit=8)})

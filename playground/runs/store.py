@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from playground.runs import scheduler
 from playground.runs.models import ACTIVE, TERMINAL, Event, Run
 
 
@@ -101,6 +102,9 @@ def apply_status(run_id: int, status: str, data: dict[str, Any]) -> None:
         fields["error"] = data.get("error", "")
     if status == "running" and "device" in data:
         fields["device"] = data["device"]
+    if status == "queued":
+        fields["queue_position"] = data.get("position")
+        fields["queue_message"] = data.get("message", "")
     Run.objects.filter(pk=run_id).update(**fields)
 
 
@@ -113,10 +117,16 @@ def events_after(run_id: int, after: int, limit: int = 1000) -> list[dict[str, A
     return list(rows)
 
 
-def create_run(task: str, config: dict, *, owner=None, session_key: str = "", parent: Run | None = None) -> Run:
+def create_run(task: str, config: dict, *, owner=None, session_key: str = "", parent: Run | None = None,
+               stop_when_unwatched: bool = False) -> Run:
     with transaction.atomic():
-        run = Run.objects.create(task=task, config=config, owner=owner, session_key=session_key, parent=parent)
-        Event.objects.create(run=run, seq=1, type="status", step=None, data={"status": "queued"}, time=time.time())
+        run = Run.objects.create(task=task, config=config, owner=owner, session_key=session_key, parent=parent,
+                                 stop_when_unwatched=stop_when_unwatched, watched_at=timezone.now())
+        order = [run_id for run_id, _ in scheduler.queue_order(scheduler.running_owner_keys())]
+        run.queue_position = order.index(run.pk) + 1
+        Run.objects.filter(pk=run.pk).update(queue_position=run.queue_position)
+        Event.objects.create(run=run, seq=1, type="status", step=None,
+                             data={"status": "queued", "position": run.queue_position}, time=time.time())
     return run
 
 
@@ -147,9 +157,8 @@ def fail_interrupted_runs(reason: str) -> list[int]:
 
 
 def queue_position(run: Run) -> int | None:
-    if run.status != "queued":
-        return None
-    return Run.objects.filter(status="queued", created__lt=run.created).count() + 1
+    """What the run's last queued status event said (queue.py keeps them up to date)."""
+    return run.queue_position if run.status == "queued" else None
 
 
 def active_count(owner_key_filter: dict[str, Any]) -> int:
