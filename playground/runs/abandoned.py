@@ -23,7 +23,7 @@ from playground.runs.models import ACTIVE, Event, Run
 def duration(seconds: float) -> str:
     if seconds >= 120 and seconds % 60 == 0:
         return f"{int(seconds // 60)} minutes"
-    return f"{seconds:g} seconds"
+    return f"{seconds:g} second{'' if seconds == 1 else 's'}"
 
 
 def paused_too_long(limit: float) -> dict[int, str]:
