@@ -79,15 +79,20 @@ def yield_cpu(done: threading.Event) -> None:
     if done.is_set():
         return
     done.set()
+    set_priority(os.getpid(), 19)
+
+
+def set_priority(pid: int, nice: int) -> None:
+    """Give every thread of a process this nice value, as far as the system allows it."""
     try:
-        threads = [int(tid) for tid in os.listdir("/proc/self/task")]
+        threads = [int(tid) for tid in os.listdir(f"/proc/{pid}/task")]
     except OSError:
-        threads = [0]  # the calling thread
+        threads = [pid]  # no /proc: the process's main thread
     for tid in threads:
         try:
-            os.setpriority(os.PRIO_PROCESS, tid, 19)
+            os.setpriority(os.PRIO_PROCESS, tid, nice)
         except OSError:
-            pass
+            pass  # gone, or raising a priority needs privileges the server lacks
 
 
 def warm_up(torch, device: str) -> None:

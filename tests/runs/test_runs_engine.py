@@ -86,6 +86,7 @@ def test_a_killed_process_fails_its_run_and_the_next_run_succeeds(executor, alic
     assert status_of(next_id) == "succeeded"
 
 
+@pytest.mark.django_db  # in a transaction: an executor that another test started must not take the queued run
 def test_runs_left_running_by_a_dead_server_fail_and_queued_ones_stay():
     running = store.create_run("basics", {"epochs": 10}, session_key="gone")
     assert store.claim_run(running.pk, worker="old-server")
