@@ -9,6 +9,14 @@ import os
 import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
+autostart = os.environ.get("LAYERLAB_AUTOSTART", "1") != "0"
+
+from django.conf import settings  # noqa: E402
+
+if autostart and settings.LAYERLAB_EXECUTOR == "local":
+    from playground.runs.worker import start_fork_server
+
+    start_fork_server()  # it imports PyTorch for the training processes while this process sets up
 
 from django.core.asgi import get_asgi_application  # noqa: E402
 
@@ -17,7 +25,6 @@ django_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
 from playground.limits import BodySizeLimit  # noqa: E402
@@ -57,9 +64,7 @@ def end_with_the_server(executor) -> None:
         reactor.addSystemEventTrigger("before", "shutdown", executor.shutdown)
 
 
-autostart = os.environ.get("LAYERLAB_AUTOSTART", "1") != "0"
 if autostart:
-    # Its fork server imports PyTorch for the training processes while this process loads the URL conf.
     get_executor().start()
     end_with_the_server(get_executor())
 

@@ -32,7 +32,7 @@ from playground.runs.executor import Executor
 from playground.runs.models import Run
 from playground.runs.publish import publish_events
 from playground.runs.relay import EventRelay
-from playground.runs.worker import set_priority
+from playground.runs.worker import fork_context, set_priority
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +71,7 @@ class LocalExecutor(Executor):
         self.grace = settings.LAYERLAB_CANCEL_GRACE
         self.pause_limit = settings.LAYERLAB_PAUSE_LIMIT
         self.unwatched_grace = settings.LAYERLAB_UNWATCHED_GRACE
-        # Never plain fork from the web process: it has threads, and CUDA cannot start in a
-        # forked child of a process that used it. The fork server has neither (preload.py).
-        self._mp = multiprocessing.get_context("forkserver")
-        self._mp.set_forkserver_preload(["playground.runs.preload"])
+        self._mp = fork_context()
         self._spare_ready = threading.Event()
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)

@@ -8,13 +8,32 @@ memory it used, GPU memory included, goes back to the system.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
+from multiprocessing import forkserver
 from typing import Any
 
 # A run keeps the server's priority until its first report has left (or this long), so that
 # a visitor's first point comes quickly on a busy machine; then it yields.
 YIELD_AFTER_SECONDS = 2.0
+
+
+def fork_context() -> multiprocessing.context.BaseContext:
+    """The multiprocessing context whose processes are forked from the fork server of preload.py.
+
+    Never a plain fork of the web process: it has threads, and CUDA cannot start in a
+    forked child of a process that used it. The fork server has neither.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["playground.runs.preload"])
+    return context
+
+
+def start_fork_server() -> None:
+    """Start the fork server now, so that it imports PyTorch while the web process starts too."""
+    fork_context()
+    forkserver.ensure_running()
 
 
 def spare_main(conn, slot: int, device: str, threads: int, overrides: dict[str, Any]) -> None:
