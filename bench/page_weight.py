@@ -9,8 +9,7 @@ It starts the embedded site (bench/site.py), opens each path in a fresh browser
 context (an empty cache, as a new visitor has), waits until the network is idle,
 and sums every response: the body as it came over the wire (compressed where the
 server compressed it) and as the page uses it, by resource type (document,
-script, stylesheet, fetch...). Then it loads the page again in the same context
-and reports what a returning visitor downloads. It reports; it does not fail.
+script, stylesheet, fetch...). It reports; it does not fail.
 """
 from __future__ import annotations
 
@@ -68,7 +67,6 @@ def main() -> None:
             context = browser.new_context()
             print(f"page_weight: {path}")
             report("a first visit (empty cache)", load(context, site.url + path))
-            report("a second visit (same browser)", load(context, site.url + path))
             context.close()
         browser.close()
 
