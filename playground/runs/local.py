@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 
 RESTART_REASON = "the server restarted while this run was in progress"
 STOP_REASON = "the server stopped while this run was in progress"
+# A run the server stops itself (abandoned.py) is in no hurry: time to stop at a step and save
+# its checkpoint before its process is killed.
+ABANDONED_GRACE = 10.0
 
 
 @dataclass
@@ -109,10 +112,10 @@ class LocalExecutor(Executor):
     def submit(self, run_id: int) -> None:
         self._poke()
 
-    def cancel(self, run_id: int) -> None:
+    def cancel(self, run_id: int, grace: float | None = None) -> None:
         for slot in self.slots:
             if slot.run_id == run_id and slot.kill_at is None:
-                slot.kill_at = time.monotonic() + self.grace
+                slot.kill_at = time.monotonic() + (self.grace if grace is None else grace)
                 slot.end_reason = "cancelled"
         self._poke()
 
@@ -288,7 +291,7 @@ class LocalExecutor(Executor):
         for run_id, event in ended.items():
             publish_events(run_id, [event], loop=self._loop)
         for run_id in in_training:
-            self.cancel(run_id)
+            self.cancel(run_id, grace=ABANDONED_GRACE)
 
     def _end_processes(self) -> None:
         """Kill every training process, spares included, and wait for them to go."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from datetime import timedelta
 
@@ -11,7 +12,7 @@ from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
 from playground.asgi import application
-from playground.runs import abandoned, store
+from playground.runs import abandoned, runner, store
 from playground.runs.models import Run
 from waiting import wait_for
 
@@ -84,8 +85,22 @@ def test_a_paused_run_past_the_limit_ends_cancelled_with_the_reason(executor, al
                                                     "to free its training slot")
     statuses = [e["data"]["status"] for e in store.events_after(run_id, 0, 100_000) if e["type"] == "status"]
     assert statuses[-2:] == ["paused", "cancelled"]
-    assert any(e["type"] == "log" and "paused for longer" in e["data"]["message"]
-               for e in store.events_after(run_id, 0, 100_000))
+
+
+@training
+@pytest.mark.slow
+def test_a_run_the_server_stops_says_why_in_its_last_events():
+    run = store.create_run("basics", LONG, session_key="gone")
+    assert store.claim_run(run.pk, worker="this test")
+    reason = "its page was closed: nobody watched the run for 60 seconds, so it was stopped"
+    Run.objects.filter(pk=run.pk).update(stop_requested=True, stop_reason=reason)
+    sent: list[dict] = []
+
+    status = runner.execute_run(run.pk, lambda run_id, texts: sent.extend(json.loads(t) for t in texts), "cpu")
+
+    assert status == "cancelled"
+    assert sent[-1]["data"] == {"status": "cancelled", "error": reason}
+    assert sent[-2]["type"] == "log" and sent[-2]["data"] == {"level": "warning", "message": f"Stopped: {reason}."}
 
 
 @training
