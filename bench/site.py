@@ -41,6 +41,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def alive(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting for its parent to reap it does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def is_final(event: dict[str, Any]) -> bool:
     return event["type"] == "status" and event["data"].get("status") in FINAL
 
@@ -67,6 +75,8 @@ class Site:
             **(env or {}),
         }
         self.process: subprocess.Popen | None = None
+        self.answered_after: float | None = None  # seconds from starting daphne to its first answer
+        self.gone_after: float | None = None  # seconds from SIGTERM until no process of the site was left
 
     def __enter__(self) -> "Site":
         try:
@@ -90,6 +100,7 @@ class Site:
                        cwd=ROOT, env=self.env, check=True)
         self.log_path = self.data_dir / "daphne.log"
         log = open(self.log_path, "wb")
+        started = time.monotonic()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "playground.server", "-b", "127.0.0.1", "-p", str(self.port)],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -101,22 +112,25 @@ class Site:
                 raise RuntimeError(f"daphne exited with code {self.process.returncode}:\n{self.log_tail()}")
             try:
                 self.get("/api/tasks", timeout=2)
+                self.answered_after = time.monotonic() - started
                 return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the site did not answer within {timeout:.0f} s:\n{self.log_tail()}")
-            time.sleep(0.2)
+            time.sleep(0.05)
 
     def stop(self) -> None:
         """End daphne and every process it started; idempotent."""
         if self.process is not None and self.process.poll() is None:
             tree = self.tree()
+            asked = time.monotonic()
             os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
+            while time.monotonic() - asked < 5:
+                if self.process.poll() is not None and not any(alive(pid) for pid in tree):
+                    self.gone_after = time.monotonic() - asked
+                    break
+                time.sleep(0.01)
             # Training processes sit in process groups of their own: end them one by one.
             for pid in [self.process.pid, *tree]:
                 try:

@@ -7,8 +7,17 @@ processes start with it.
 import asyncio
 import gc
 import os
+import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
+autostart = os.environ.get("LAYERLAB_AUTOSTART", "1") != "0"
+
+from django.conf import settings  # noqa: E402
+
+if autostart and settings.LAYERLAB_EXECUTOR == "local":
+    from playground.runs.worker import start_fork_server
+
+    start_fork_server()  # it imports PyTorch for the training processes while this process sets up
 
 from django.core.asgi import get_asgi_application  # noqa: E402
 
@@ -17,13 +26,12 @@ django_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
 from playground.limits import BodySizeLimit  # noqa: E402
 from playground.runs.executor import get_executor  # noqa: E402
 from playground.runs.routing import websocket_urlpatterns  # noqa: E402
+from playground.static import StaticFiles  # noqa: E402
 
 
 class AttachLoop:
@@ -43,12 +51,24 @@ application = AttachLoop(
     ProtocolTypeRouter(
         {
             # The embedded default has no proxy in front, so Daphne serves /static/ itself.
-            "http": BodySizeLimit(ASGIStaticFilesHandler(django_app), settings.LAYERLAB_MAX_BODY_BYTES),
+            "http": BodySizeLimit(StaticFiles(django_app), settings.LAYERLAB_MAX_BODY_BYTES),
             # Sessions only: the run's consumer looks the user up when it needs to (runs/consumers.py).
             "websocket": AllowedHostsOriginValidator(SessionMiddlewareStack(URLRouter(websocket_urlpatterns))),
         }
     )
 )
+
+
+def end_with_the_server(executor) -> None:
+    """Daphne stops its reactor on SIGTERM and Ctrl-C: the executor ends its processes first."""
+    reactor = sys.modules.get("twisted.internet.reactor")  # imported by Daphne, never here
+    if reactor is not None:
+        reactor.addSystemEventTrigger("before", "shutdown", executor.shutdown)
+
+
+if autostart:
+    get_executor().start()
+    end_with_the_server(get_executor())
 
 # What start-up loads (Django, the URL conf and with it PyTorch) lives as long as the server.
 # Frozen, it is left out of the collector's full passes, which otherwise scan it every few
@@ -56,5 +76,8 @@ application = AttachLoop(
 get_resolver().url_patterns
 gc.freeze()
 
-if os.environ.get("LAYERLAB_AUTOSTART", "1") != "0":
-    get_executor().start()
+# The port opens once a training process is ready, so the first click trains at once.
+if autostart and not get_executor().wait_ready(timeout=30):
+    import logging
+
+    logging.getLogger("playground").warning("no training process was ready after 30 s; serving anyway")

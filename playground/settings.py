@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "ninja",  # serves Swagger UI's files for /api/docs from the project, not from a CDN
     "playground.runs",
     "playground.studio",
 ]
@@ -135,6 +136,10 @@ LAYERLAB_SLOTS = envint("LAYERLAB_SLOTS", 2, minimum=1)
 LAYERLAB_DEVICE = envstr("LAYERLAB_DEVICE", "auto")  # auto, cpu, cuda, cuda:1 ...
 LAYERLAB_RUN_TIME_LIMIT = envint("LAYERLAB_RUN_TIME_LIMIT", 30 * 60, minimum=1)
 LAYERLAB_CANCEL_GRACE = float(envstr("LAYERLAB_CANCEL_GRACE", "1.0"))
+# Abandoned runs give their slot back: one paused this long is stopped, and one a page started
+# is stopped when no socket of its owner has watched it this long (runs/abandoned.py).
+LAYERLAB_PAUSE_LIMIT = envint("LAYERLAB_PAUSE_LIMIT", 10 * 60, minimum=1)
+LAYERLAB_UNWATCHED_GRACE = envint("LAYERLAB_UNWATCHED_GRACE", 60, minimum=1)
 LAYERLAB_RUN_QUOTA_ANONYMOUS = envint("LAYERLAB_RUN_QUOTA_ANONYMOUS", 3, minimum=1)
 LAYERLAB_RUN_QUOTA_USER = envint("LAYERLAB_RUN_QUOTA_USER", 8, minimum=1)
 # Anonymous runs also count per client address, so a script that keeps no cookie cannot fill the

@@ -51,7 +51,7 @@ export class Trainer {
   async train(overrides: Record<string, unknown> = {}): Promise<void> {
     await this.forget();
     this.setState("starting");
-    const run = await this.call(() => apiPost<Run>("runs", { task: this.task, config: { ...this.hooks.config(), ...overrides } }));
+    const run = await this.call(() => apiPost<Run>("runs", { task: this.task, config: { ...this.hooks.config(), ...overrides }, stop_when_unwatched: true }));
     if (!run) return this.setState("idle");
     this.follow(run, false);
   }

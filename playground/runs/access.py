@@ -89,5 +89,10 @@ def may_view(request, run: Run, token: str | None) -> bool:
     return owns(request, run) or token_matches(run, token)
 
 
+def owns_scope(scope, run: Run) -> bool:
+    """Whether a WebSocket's visitor owns the run."""
+    return _owns(scope.get("user"), scope.get("session"), run)
+
+
 def may_view_scope(scope, run: Run, token: str | None) -> bool:
-    return _owns(scope.get("user"), scope.get("session"), run) or token_matches(run, token)
+    return owns_scope(scope, run) or token_matches(run, token)

@@ -8,13 +8,14 @@ reconnects with ``?after=N``.
 """
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import parse_qs
 
 from channels.auth import get_user
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from playground.runs import access, feed
+from playground.runs import access, feed, watching
 
 
 async def may_watch(scope, run, token: str) -> bool:
@@ -49,9 +50,13 @@ class RunConsumer(AsyncWebsocketConsumer):
             if not allowed:
                 await self.close(code=4404)
                 return
+            if watching.needs_owner(self.scope, self.feed.run):
+                self.owner_watch = asyncio.create_task(watching.watch_as_owner(run_id))
             await self.feed.stream(self.watch, after)
         except BaseException:
             # A consumer that fails or is cancelled here never gets a disconnect: leave now.
+            if hasattr(self, "owner_watch"):
+                self.owner_watch.cancel()
             await feed.leave(self.feed, self.watch)
             raise
 
@@ -66,6 +71,8 @@ class RunConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def disconnect(self, code):
+        if hasattr(self, "owner_watch"):
+            self.owner_watch.cancel()
         if hasattr(self, "watch"):
             await feed.leave(self.feed, self.watch)
 

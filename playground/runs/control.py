@@ -26,7 +26,8 @@ class RunControl(Control):
         self.recorder = recorder
         self.poll_interval = poll_interval
         self.stop_requested = False
-        self.stop_reason = ""  # why, when the run was stopped by a limit rather than by its owner
+        self.stop_reason = ""  # why, when the server stopped the run rather than its owner
+        self.stop_status = ""  # and how it then ends: failed or cancelled
         self.pause_requested = False
         self._version = Run.objects.values_list("control_version", flat=True).get(pk=run_id)
         self._changes: dict[str, Any] = {}
@@ -78,7 +79,7 @@ class RunControl(Control):
 
     def _poll(self) -> None:
         row = Run.objects.filter(pk=self.run_id).values(
-            "stop_requested", "stop_reason", "pause_requested", "learning_rate", "control_version"
+            "stop_requested", "stop_reason", "stop_status", "pause_requested", "learning_rate", "control_version"
         ).first()
         if row is None:
             self.stop_requested = True
@@ -88,7 +89,8 @@ class RunControl(Control):
                 self._version = row["control_version"]
                 if row["learning_rate"] is not None:
                     self._changes["lr"] = row["learning_rate"]
-            self.stop_reason = row["stop_reason"]  # before the flag: whoever sees the flag sees the reason
+            # Before the flag: whoever sees the flag sees the reason.
+            self.stop_reason, self.stop_status = row["stop_reason"], row["stop_status"]
             self.stop_requested = row["stop_requested"]
             self.pause_requested = row["pause_requested"]
             self._changed.notify_all()

@@ -22,6 +22,10 @@ class Executor:
     def shutdown(self) -> None:
         """Stop taking runs and end the ones in progress."""
 
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait until a run queued now would start at once; False if that took longer than ``timeout``."""
+        return True
+
 
 _executor: Executor | None = None
 

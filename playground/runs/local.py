@@ -5,11 +5,15 @@ free slots, stores the events that training processes send up their pipes and
 relays them to the channel layer (relay.py; the in-memory layer cannot be
 reached from another process), notices processes that die, and enforces cancel
 deadlines and the time limit.
-Each slot keeps a spare process warm so a run starts without importing PyTorch.
+Each slot keeps a spare process warm so a run starts without importing PyTorch;
+spares are forked from a fork server that imported it once (preload.py), so a
+new one is ready in a fraction of a second. On shutdown the executor starts
+nothing more and ends every process it started.
 """
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import multiprocessing
 import os
@@ -23,15 +27,20 @@ from multiprocessing.connection import wait
 from django.conf import settings
 from django.db import close_old_connections, connection
 
-from playground.runs import scheduler, store
+from playground.runs import abandoned, queue, scheduler, store
 from playground.runs.executor import Executor
 from playground.runs.models import Run
 from playground.runs.publish import publish_events
 from playground.runs.relay import EventRelay
+from playground.runs.worker import fork_context, set_priority
 
 log = logging.getLogger(__name__)
 
 RESTART_REASON = "the server restarted while this run was in progress"
+STOP_REASON = "the server stopped while this run was in progress"
+# A run the server stops itself (abandoned.py) is in no hurry: time to stop at a step and save
+# its checkpoint before its process is killed.
+ABANDONED_GRACE = 10.0
 
 
 @dataclass
@@ -51,6 +60,9 @@ class Slot:
     started_at: float = 0.0
     kill_at: float | None = None
     end_reason: str = ""
+    # A spare that dies before it is ready is started again after a pause that doubles each time.
+    failures: int = 0
+    respawn_at: float = 0.0
 
 
 class LocalExecutor(Executor):
@@ -60,7 +72,10 @@ class LocalExecutor(Executor):
         self.threads = max(1, (os.cpu_count() or 1) // slots)
         self.time_limit = time_limit or settings.LAYERLAB_RUN_TIME_LIMIT
         self.grace = settings.LAYERLAB_CANCEL_GRACE
-        self._mp = multiprocessing.get_context("spawn")
+        self.pause_limit = settings.LAYERLAB_PAUSE_LIMIT
+        self.unwatched_grace = settings.LAYERLAB_UNWATCHED_GRACE
+        self._mp = fork_context()
+        self._spare_ready = threading.Event()
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
         self._thread: threading.Thread | None = None
@@ -83,31 +98,38 @@ class LocalExecutor(Executor):
             failed = store.fail_interrupted_runs(RESTART_REASON)
             if failed:
                 log.warning("marked %d interrupted runs as failed", len(failed))
-            for slot in self.slots:
-                slot.spare = self._spawn(slot)
+            # The thread starts the spares, so that the fork server imports PyTorch while the
+            # web process goes on starting.
             self._thread = threading.Thread(target=self._serve, name="local-executor", daemon=True)
+            self._poke()  # its first turn starts them
             self._thread.start()
+            atexit.register(self.shutdown)  # runs before multiprocessing's own exit handler
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait until a spare is ready, so that a run queued now starts at once; False if none was in time."""
+        return self._spare_ready.wait(timeout)
 
     def submit(self, run_id: int) -> None:
         self._poke()
 
-    def cancel(self, run_id: int) -> None:
+    def cancel(self, run_id: int, grace: float | None = None) -> None:
         for slot in self.slots:
             if slot.run_id == run_id and slot.kill_at is None:
-                slot.kill_at = time.monotonic() + self.grace
+                slot.kill_at = time.monotonic() + (self.grace if grace is None else grace)
                 slot.end_reason = "cancelled"
         self._poke()
 
     def shutdown(self) -> None:
+        """Start nothing more and end every training process, spares included; safe to call twice.
+
+        The executor's thread ends the processes and records their runs as failed; if it
+        does not finish in time, the processes are killed here all the same.
+        """
         self._stopping = True
         self._poke()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        for slot in self.slots:
-            for proc in (slot.active, slot.spare):
-                if proc is not None and proc.process.is_alive():
-                    self._kill(proc)
-        self._thread = None
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=1.5)
+        self._end_processes()
 
     def busy(self) -> bool:
         return any(slot.run_id is not None for slot in self.slots)
@@ -147,22 +169,37 @@ class LocalExecutor(Executor):
                     self._finish(slot)
                 for slot in self.slots:
                     self._enforce_limits(slot)
-                if woken or time.monotonic() - last_dispatch > 1.0:
+                if not self._stopping and (woken or time.monotonic() - last_dispatch > 1.0):
                     self._dispatch()
+                    self._keep_spares()
+                    self._tell_the_queue()
+                    self._stop_abandoned()
                     last_dispatch = time.monotonic()
             except Exception:
                 log.exception("local executor step failed")
                 close_old_connections()
-        close_old_connections()
+        self._end_processes()
+        try:
+            for slot in self.slots:
+                if slot.run_id is not None:
+                    event = store.append_status(slot.run_id, "failed", error=STOP_REASON)
+                    if event is not None:
+                        publish_events(slot.run_id, [event], loop=self._loop)
+                    slot.run_id = None
+        finally:
+            close_old_connections()
 
     def _read(self, slot: Slot, ready: list, ended: bool) -> None:
         spare = slot.spare
         if spare is not None:
             if spare.conn in ready:
-                self._read_spare(spare)
+                self._read_spare(slot, spare)
             if not spare.process.is_alive():
-                log.warning("a spare training process exited (code %s); starting another", spare.process.exitcode)
-                slot.spare = self._spawn(slot)
+                slot.failures += 1
+                slot.respawn_at = time.monotonic() + min(30.0, 2.0 ** (slot.failures - 1))
+                log.warning("a spare training process exited (code %s); starting another in %.0f s",
+                            spare.process.exitcode, slot.respawn_at - time.monotonic())
+                slot.spare = None
         active = slot.active
         if active is not None and (ended or active.conn in ready):
             try:
@@ -185,12 +222,15 @@ class LocalExecutor(Executor):
         if slot.kill_at is not None and now > slot.kill_at and active.process.is_alive():
             self._kill(active)  # its end is recorded on the next turn, after its pipe is drained
 
-    def _read_spare(self, spare: Process) -> None:
+    def _read_spare(self, slot: Slot, spare: Process) -> None:
         try:
             while spare.conn.poll():
                 message = spare.conn.recv()
                 if message[0] == "ready":
                     spare.ready = True
+                    slot.failures = 0
+                    self._spare_ready.set()
+                    self._poke()  # a run may be waiting for it
         except (EOFError, OSError):
             pass
 
@@ -198,7 +238,9 @@ class LocalExecutor(Executor):
         active, run_id = slot.active, slot.run_id
         code = active.process.exitcode
         if slot.end_reason == "cancelled":
-            event = store.append_status(run_id, "cancelled")
+            # Killed after its grace: it ends as whoever stopped it said (the owner: cancelled, no reason).
+            reason, status = Run.objects.filter(pk=run_id).values_list("stop_reason", "stop_status").first() or ("", "")
+            event = store.append_status(run_id, status or "cancelled", **({"error": reason} if reason else {}))
         elif slot.end_reason:
             event = store.append_status(run_id, "failed", error=slot.end_reason)
         else:
@@ -228,11 +270,37 @@ class LocalExecutor(Executor):
                 proc.conn.send(run_id)
             except OSError:
                 store.append_status(run_id, "failed", error="the training process could not be started")
-                slot.spare = self._spawn(slot)
+                self._kill(proc)
                 continue
             slot.active, slot.run_id, slot.owner_key = proc, run_id, run.owner_key
             slot.started_at, slot.kill_at, slot.end_reason = time.monotonic(), None, ""
-            slot.spare = self._spawn(slot)
+
+    def _keep_spares(self) -> None:
+        """Give every slot a spare, unless its last one died young and its pause is not over."""
+        for slot in self.slots:
+            if slot.spare is None and not self._stopping and time.monotonic() >= slot.respawn_at:
+                slot.spare = self._spawn(slot)
+
+    def _tell_the_queue(self) -> None:
+        """New positions, and why runs wait, for the visitors of queued runs (queue.py)."""
+        preparing = sum(1 for s in self.slots if s.active is None and not (s.spare and s.spare.ready))
+        for run_id, event in queue.announce(preparing).items():
+            publish_events(run_id, [event], loop=self._loop)
+
+    def _stop_abandoned(self) -> None:
+        in_training, ended = abandoned.stop_abandoned(self.pause_limit, self.unwatched_grace)
+        for run_id, event in ended.items():
+            publish_events(run_id, [event], loop=self._loop)
+        for run_id in in_training:
+            self.cancel(run_id, grace=ABANDONED_GRACE)
+
+    def _end_processes(self) -> None:
+        """Kill every training process, spares included, and wait for them to go."""
+        procs = [p for slot in self.slots for p in (slot.active, slot.spare) if p is not None]
+        for proc in procs:
+            self._signal(proc)
+        for proc in procs:
+            proc.process.join(timeout=1)
 
     def _spawn(self, slot: Slot) -> Process:
         from playground.runs.worker import spare_main
@@ -248,11 +316,23 @@ class LocalExecutor(Executor):
         return Process(process=process, conn=parent_conn)
 
     def _kill(self, proc: Process) -> None:
+        self._signal(proc)
+        proc.process.join(timeout=5)
+
+    @staticmethod
+    def _signal(proc: Process) -> None:
+        if proc.process.pid is None or proc.process.exitcode is not None:
+            return
+        # A killed process still has to run to exit: at nice 19 beside busy programs that took
+        # 4-5 s. It gets the server's priority back first, where the system allows it.
+        set_priority(proc.process.pid, os.getpriority(os.PRIO_PROCESS, 0))
         try:
             os.killpg(proc.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
-            proc.process.kill()
-        proc.process.join(timeout=5)
+            try:
+                proc.process.kill()
+            except OSError:
+                pass
 
 
 def death_cause(code: int | None) -> str:

@@ -47,9 +47,17 @@ class Run(models.Model):
     stop_requested = models.BooleanField(default=False)
     # Why the run is being stopped, when not by its owner: it then ends failed with this sentence.
     stop_reason = models.TextField(blank=True)
+    # How a run stopped for a reason ends: failed (a limit) or cancelled (left paused, its page gone).
+    stop_status = models.CharField(max_length=10, blank=True)
     pause_requested = models.BooleanField(default=False)
     learning_rate = models.FloatField(null=True, blank=True)
     control_version = models.PositiveIntegerField(default=0)
+    # What its queued status events last said: place in the queue and why it waits.
+    queue_position = models.PositiveIntegerField(null=True, blank=True)
+    queue_message = models.CharField(max_length=200, blank=True)
+    # Runs a page started end when no socket of their owner has watched them for a while.
+    stop_when_unwatched = models.BooleanField(default=False)
+    watched_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created"]

@@ -114,11 +114,12 @@ def check_quota(request) -> None:
                                 "wait for one to finish, or sign in")
 
 
-def queue(request, task_name: str, config: dict[str, Any], parent: Run | None = None) -> Status:
+def queue(request, task_name: str, config: dict[str, Any], parent: Run | None = None,
+          stop_when_unwatched: bool = False) -> Status:
     """Queue a run for the requesting visitor; the answer carries its owner token, this once."""
     check_quota(request)
     fields, owner_token = access.owner_fields(request)
-    run = store.create_run(task_name, config, parent=parent, **fields)
+    run = store.create_run(task_name, config, parent=parent, stop_when_unwatched=stop_when_unwatched, **fields)
     get_executor().submit(run.pk)
     return Status(201, {**run_out(request, run), "owner_token": owner_token})
 
@@ -129,7 +130,7 @@ def create_run(request, payload: RunIn):
 
     task = TASKS[payload.task]
     check_net(task, payload.config)
-    return queue(request, task.name, payload.config.model_dump(mode="json"))
+    return queue(request, task.name, payload.config.model_dump(mode="json"), stop_when_unwatched=payload.stop_when_unwatched)
 
 
 @router.get("", response=answers({200: list[RunOut]}, 400), summary="Your recent runs (by your session or account)")
@@ -209,4 +210,4 @@ def continue_run(request, run_id: int, payload: ContinueIn):
         raise ApiError(409, "", f"run {run_id} saved no checkpoint to continue from")
     task = TASKS[parent.task]
     config = parse_config(task, {**parent.config, "epochs": payload.epochs})
-    return queue(request, task.name, config.model_dump(mode="json"), parent=parent)
+    return queue(request, task.name, config.model_dump(mode="json"), parent=parent, stop_when_unwatched=parent.stop_when_unwatched)

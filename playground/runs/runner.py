@@ -70,8 +70,11 @@ def execute_run(run_id: int, deliver: Deliver, device: str) -> str:
         recorder("status", {"status": "running", "device": device})
         task().run(config, ctx)
     except Stopped:
-        # Stopped by its owner, it was cancelled; stopped by a limit, it failed, saying which.
-        status, extra = ("failed", {"error": control.stop_reason}) if control.stop_reason else ("cancelled", {})
+        # Stopped by its owner, it was cancelled; stopped by the server, it ends as the server said, saying why.
+        status = control.stop_status or ("failed" if control.stop_reason else "cancelled")
+        if control.stop_reason:
+            extra = {"error": control.stop_reason}
+            recorder("log", {"level": "warning", "message": f"Stopped: {control.stop_reason}."})
     except BaseException as error:  # every failure is recorded, whatever it was
         status, extra = "failed", {"error": describe_failure(error)}
         recorder("log", {"level": "error", "message": traceback.format_exc(limit=8)})

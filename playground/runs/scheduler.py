@@ -11,18 +11,31 @@ def per_owner_slots(total_slots: int) -> int:
     return max(1, total_slots - 1)
 
 
+def running_owner_keys() -> list[str]:
+    """The owners of the runs in training processes now, one entry per run."""
+    return [run.owner_key for run in Run.objects.filter(status__in=("running", "paused")).only("owner_id", "session_key")]
+
+
+def queue_order(running_owner_keys: list[str]) -> list[tuple[int, int]]:
+    """Every queued run as (run id, its owner's load), in the order the runs will start.
+
+    The next run is always the oldest of those whose owner trains the fewest runs;
+    taking that rule again and again puts an owner's k-th queued run at load
+    (runs training) + k, so the order is by that load, then by age.
+    """
+    busy = Counter(running_owner_keys)
+    ahead: Counter[str] = Counter()
+    loads = []
+    for run in Run.objects.filter(status="queued").order_by("created", "pk").only("pk", "owner_id", "session_key"):
+        key = run.owner_key
+        loads.append((busy[key] + ahead[key], run.pk))
+        ahead[key] += 1
+    return [(run_id, load) for load, run_id in sorted(loads, key=lambda item: item[0])]
+
+
 def next_run_id(total_slots: int, running_owner_keys: list[str]) -> int | None:
     """The queued run to start now, given the owners of the runs already training."""
-    busy = Counter(running_owner_keys)
-    cap = per_owner_slots(total_slots)
-    queued = Run.objects.filter(status="queued").order_by("created", "pk").only("pk", "owner_id", "session_key")[:200]
-    best, best_load = None, None
-    for run in queued:
-        load = busy[run.owner_key]
-        if load >= cap:
-            continue
-        if best is None or load < best_load:
-            best, best_load = run, load
-            if load == 0:
-                break
-    return best.pk if best else None
+    order = queue_order(running_owner_keys)
+    if order and order[0][1] < per_owner_slots(total_slots):
+        return order[0][0]
+    return None

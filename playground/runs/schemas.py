@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, Optional, Union
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, StrictFloat, StrictInt, WithJsonSchema, create_model
+from pydantic import ConfigDict, Field, StrictBool, StrictFloat, StrictInt, WithJsonSchema, create_model
 
 from playground.runs.models import STATUSES
 from playground.tasks import TASKS
@@ -106,6 +106,8 @@ def run_request_model() -> Any:
             __base__=Body,
             task=(Literal[name], ...),
             config=(task.Config, Field(default_factory=task.Config)),
+            stop_when_unwatched=(StrictBool, Field(
+                False, description="Pages set it: the run stops when no socket of its owner has watched it for a while.")),
         )
         for name, task in TASKS.items()
     ]

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from playground.runs import scheduler
 from playground.runs.models import ACTIVE, TERMINAL, Event, Run
 
 
@@ -146,6 +147,9 @@ def apply_status(run_id: int, status: str, data: dict[str, Any]) -> None:
         fields["error"] = data.get("error", "")
     if status == "running" and "device" in data:
         fields["device"] = data["device"]
+    if status == "queued":
+        fields["queue_position"] = data.get("position")
+        fields["queue_message"] = data.get("message", "")
     Run.objects.filter(pk=run_id).update(**fields)
 
 
@@ -158,11 +162,17 @@ def events_after(run_id: int, after: int, limit: int = 1000) -> list[dict[str, A
     return list(rows)
 
 
-def create_run(task: str, config: dict, *, parent: Run | None = None, **owner_fields: Any) -> Run:
+def create_run(task: str, config: dict, *, parent: Run | None = None, stop_when_unwatched: bool = False,
+               **owner_fields: Any) -> Run:
     """Queue a run; ``owner_fields`` come from ``access.owner_fields``."""
     with transaction.atomic():
-        run = Run.objects.create(task=task, config=config, parent=parent, **owner_fields)
-        Event.objects.create(run=run, seq=1, type="status", step=None, data={"status": "queued"}, time=time.time())
+        run = Run.objects.create(task=task, config=config, parent=parent, stop_when_unwatched=stop_when_unwatched,
+                                 watched_at=timezone.now(), **owner_fields)
+        order = [run_id for run_id, _ in scheduler.queue_order(scheduler.running_owner_keys())]
+        run.queue_position = order.index(run.pk) + 1
+        Run.objects.filter(pk=run.pk).update(queue_position=run.queue_position)
+        Event.objects.create(run=run, seq=1, type="status", step=None,
+                             data={"status": "queued", "position": run.queue_position}, time=time.time())
     return run
 
 
@@ -176,11 +186,12 @@ def append_status(run_id: int, status: str, **extra: Any) -> dict[str, Any] | No
     return event
 
 
-def request_stop(run_id: int, reason: str = "") -> None:
-    """Ask a run's training process to stop at its next step. With a reason, the run ends failed
+def request_stop(run_id: int, reason: str = "", status: str = "failed") -> None:
+    """Ask a run's training process to stop at its next step. With a reason, the run ends ``status``
     with that sentence as its error; without one (its owner stopped it), it ends cancelled,
-    unless a limit stopped it already."""
-    Run.objects.filter(pk=run_id).update(stop_requested=True, **({"stop_reason": reason} if reason else {}))
+    unless the server stopped it already."""
+    fields = {"stop_reason": reason, "stop_status": status} if reason else {}
+    Run.objects.filter(pk=run_id).update(stop_requested=True, **fields)
 
 
 def claim_run(run_id: int, worker: str) -> bool:
@@ -200,9 +211,8 @@ def fail_interrupted_runs(reason: str) -> list[int]:
 
 
 def queue_position(run: Run) -> int | None:
-    if run.status != "queued":
-        return None
-    return Run.objects.filter(status="queued", created__lt=run.created).count() + 1
+    """What the run's last queued status event said (queue.py keeps them up to date)."""
+    return run.queue_position if run.status == "queued" else None
 
 
 def active_count(**owner_filter: Any) -> int:

@@ -1,21 +1,44 @@
-"""Entry point of a training process spawned by the local executor.
+"""Entry point of a training process started by the local executor.
 
-A spare process starts early, imports PyTorch and Django and (on a GPU) wakes
-CUDA, then waits for a run id. Then it trains that one run and exits, so the
+A spare process is forked from the executor's fork server (``preload.py``), which
+has imported Django, PyTorch and the tasks once, so a spare is ready in a fraction
+of a second. It sets its device up (on a GPU it creates the CUDA context), says
+it is ready and waits for a run id. Then it trains that one run and exits, so the
 memory it used, GPU memory included, goes back to the system.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
+import threading
+from multiprocessing import forkserver
 from typing import Any
+
+# A run keeps the server's priority until its first report has left (or this long), so that
+# a visitor's first point comes quickly on a busy machine; then it yields.
+YIELD_AFTER_SECONDS = 2.0
+
+
+def fork_context() -> multiprocessing.context.BaseContext:
+    """The multiprocessing context whose processes are forked from the fork server of preload.py.
+
+    Never a plain fork of the web process: it has threads, and CUDA cannot start in a
+    forked child of a process that used it. The fork server has neither.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["playground.runs.preload"])
+    return context
+
+
+def start_fork_server() -> None:
+    """Start the fork server now, so that it imports PyTorch while the web process starts too."""
+    fork_context()
+    forkserver.ensure_running()
 
 
 def spare_main(conn, slot: int, device: str, threads: int, overrides: dict[str, Any]) -> None:
     # Its own process group, so that a cancel can kill it together with anything it started.
     os.setpgrp()
-    # Training yields to the web process: pages, sockets and the event relay stay quick when
-    # every core trains. At 19, ten busy slots together weigh a seventh of the server's one thread.
-    os.nice(19)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
     import django
     from django.conf import settings
@@ -46,14 +69,53 @@ def spare_main(conn, slot: int, device: str, threads: int, overrides: dict[str, 
     if run_id is None:
         return
 
+    yielded = threading.Event()
+    timer = threading.Timer(YIELD_AFTER_SECONDS, yield_cpu, args=(yielded,))
+    timer.daemon = True
+    timer.start()
+
     def deliver(run_id: int, texts: list[str]) -> None:
         conn.send(("events", run_id, texts))
+        if not yielded.is_set() and any(is_metric(text) for text in texts):
+            yield_cpu(yielded)
 
     runner.execute_run(run_id, deliver, chosen)
 
 
+def is_metric(text: str) -> bool:
+    # Events arrive encoded by store.encode_event: {"seq":N,"type":"metric",...}
+    return '"type":"metric"' in text[:40]
+
+
+def yield_cpu(done: threading.Event) -> None:
+    """Drop every thread of this process to the lowest CPU priority.
+
+    Training yields to the web process: pages, sockets and the event relay stay quick when
+    every core trains. At 19, ten busy slots together weigh a seventh of the server's one
+    thread. On Linux a priority belongs to a thread, so each one is set; threads started
+    later inherit it.
+    """
+    if done.is_set():
+        return
+    done.set()
+    set_priority(os.getpid(), 19)
+
+
+def set_priority(pid: int, nice: int) -> None:
+    """Give every thread of a process this nice value, as far as the system allows it."""
+    try:
+        threads = [int(tid) for tid in os.listdir(f"/proc/{pid}/task")]
+    except OSError:
+        threads = [pid]  # no /proc: the process's main thread
+    for tid in threads:
+        try:
+            os.setpriority(os.PRIO_PROCESS, tid, nice)
+        except OSError:
+            pass  # gone, or raising a priority needs privileges the server lacks
+
+
 def warm_up(torch, device: str) -> None:
-    """Take one optimiser step now: the first one imports torch's compiler stack (about a second)."""
+    """Take one optimiser step now; on a CPU its imports are already done (preload.py), on a GPU it loads kernels."""
     layer = torch.nn.Linear(2, 1, device=device)
     optimizer = torch.optim.Adam(layer.parameters())
     layer(torch.zeros(1, 2, device=device)).sum().backward()

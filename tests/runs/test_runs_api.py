@@ -101,7 +101,7 @@ def test_a_run_is_created_and_read_back(alice):
     assert alice.get(f"/api/runs/{run['id']}").json()["id"] == run["id"]
     events = alice.get(f"/api/runs/{run['id']}/events?after=0").json()["events"]
     assert [{k: e[k] for k in ("seq", "type", "step", "data")} for e in events] == [
-        {"seq": 1, "type": "status", "step": None, "data": {"status": "queued"}}
+        {"seq": 1, "type": "status", "step": None, "data": {"status": "queued", "position": run["queue_position"]}}
     ]
     assert isinstance(events[0]["time"], float)
 

@@ -134,7 +134,7 @@ async def test_the_owner_watches_through_their_session(alice):
     assert (await ws.connect())[0]
     first = json.loads(await ws.receive_from())
     first = first[0] if isinstance(first, list) else first
-    assert first["data"] == {"status": "queued"}
+    assert first["data"] == {"status": "queued", "position": 1}
     await ws.disconnect()
 
 
