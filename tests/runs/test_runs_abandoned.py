@@ -93,7 +93,7 @@ def test_a_run_the_server_stops_says_why_in_its_last_events():
     run = store.create_run("basics", LONG, session_key="gone")
     assert store.claim_run(run.pk, worker="this test")
     reason = "its page was closed: nobody watched the run for 60 seconds, so it was stopped"
-    Run.objects.filter(pk=run.pk).update(stop_requested=True, stop_reason=reason)
+    Run.objects.filter(pk=run.pk).update(stop_requested=True, stop_reason=reason, stop_status="cancelled")
     sent: list[dict] = []
 
     status = runner.execute_run(run.pk, lambda run_id, texts: sent.extend(json.loads(t) for t in texts), "cpu")

@@ -279,7 +279,7 @@ async def test_a_signed_in_owner_watches_through_their_session_and_others_need_t
     run, session = await sync_to_async(signed_in_run)()
     mine = socket(run.pk, "after=0", headers=ORIGIN + [(b"cookie", f"sessionid={session}".encode())])
     assert (await mine.connect())[0]
-    assert json.loads(await mine.receive_from())["data"] == {"status": "queued"}
+    assert json.loads(await mine.receive_from())["data"] == {"status": "queued", "position": 1}
     await mine.disconnect()
     stranger = socket(run.pk, "after=0")
     await stranger.connect()
@@ -298,5 +298,5 @@ async def test_a_socket_with_the_share_token_is_let_in_without_looking_up_its_us
     cookie = (b"cookie", f"sessionid={session}".encode())
     ws = socket(run.pk, f"after=0&token={run.share_token}", headers=ORIGIN + [cookie])
     assert (await ws.connect())[0]
-    assert json.loads(await ws.receive_from())["data"] == {"status": "queued"}
+    assert json.loads(await ws.receive_from())["data"] == {"status": "queued", "position": 1}
     await ws.disconnect()
