@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/overhead.py                     # both cases, 3 to 4 minutes on a 2-core CPU
+    .venv/bin/python bench/overhead.py                     # both cases, 4 to 6 minutes on a 2-core CPU
     .venv/bin/python bench/overhead.py --device cuda --cnn-epochs 5
 
 Each case trains the same model (same initial weights) on the same device tensors,
@@ -28,7 +28,7 @@ runs whole after them. A warm-up round comes first and is not counted.
 Cases: ``mlp`` is the Basics defaults (network, batch size, data, epochs; or
 --mlp-epochs); ``cnn`` a small ConvNet (conv 8@3, pool, conv 16@3, pool, linear 10,
 batch 64) on MNIST's IDX files in ../shared/data/mnist (kept as uint8 on the device,
-normalised per batch), synthetic images when they are absent; it says which.
+normalised per batch), 4 epochs a round; synthetic images when they are absent; it says which.
 
 Figures: samples/s by wall clock and by the process's CPU time (all threads), as
 medians over rounds; each way's throughput over bare, per round, as the median and
@@ -472,7 +472,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0,
                         help="torch CPU threads; 0: what a training process of the site gets (cores // LAYERLAB_SLOTS)")
     parser.add_argument("--mlp-epochs", type=int, default=0, help="0: the Basics default")
-    parser.add_argument("--cnn-epochs", type=int, default=2)
+    parser.add_argument("--cnn-epochs", type=int, default=4, help="epochs a round: each is a turn, more turns pair better")
     parser.add_argument("--cnn-train", type=int, default=9000, help="training images")
     parser.add_argument("--cnn-test", type=int, default=1000, help="test images, evaluated at every report")
     parser.add_argument("--mnist", type=Path, default=MNIST_DIR, help="folder with MNIST's IDX files (gzipped or not)")
