@@ -41,12 +41,17 @@ def load_manifest() -> dict | None:
     return manifest
 
 
+def entry_key(name: str) -> str:
+    """A page's entry in the manifest: the `main.ts` of its folder in frontend/src/."""
+    return f"src/{name}/main.ts"
+
+
 def entry_assets(name: str) -> EntryAssets | None:
-    """The script, styles and preloads of `src/<name>.ts`, or None when it is not built."""
+    """The script, styles and preloads of the page's entry, or None when it is not built."""
     manifest = load_manifest()
     if manifest is None:
         return None
-    key = f"src/{name}.ts"
+    key = entry_key(name)
     chunk = manifest.get(key)
     if chunk is None:
         return None

@@ -1,9 +1,8 @@
-"""Pages: each view renders its template (Basics also carries its dataset thumbnails); the page's script does the rest through the API."""
+"""Pages: each view renders its template from the pages registry; the page's script does the rest through the API."""
 from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from playground.studio.pages import PAGES, PAGES_BY_NAME
-from playground.studio.samples import dataset_samples
+from playground.studio.pages import PAGES, PAGES_BY_NAME, task_pages
 
 
 @ensure_csrf_cookie
@@ -12,9 +11,11 @@ def home(request):
 
 
 @ensure_csrf_cookie
-def basics(request):
-    context = {"pages": PAGES, "active": "basics", "dataset_samples": dataset_samples("basics")}
-    return render(request, "studio/basics.html", context)
+def page(request, name: str):
+    """A ready page: its entry's script, the element it fills and the data it carries in its HTML."""
+    page = PAGES_BY_NAME[name]
+    data = page.data() if page.data else {}
+    return render(request, "studio/page.html", {"pages": PAGES, "active": name, "page": page, "page_data": data})
 
 
 def coming_next(request, name: str):
@@ -24,4 +25,5 @@ def coming_next(request, name: str):
 
 @ensure_csrf_cookie
 def run_page(request, run_id: int):
-    return render(request, "studio/run.html", {"pages": PAGES, "active": "run", "run_id": run_id})
+    context = {"pages": PAGES, "active": "run", "run_id": run_id, "task_pages": task_pages()}
+    return render(request, "studio/run.html", context)

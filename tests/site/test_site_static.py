@@ -11,6 +11,7 @@ from channels.testing import HttpCommunicator
 from whitenoise.compress import Compressor
 
 from playground.static import StaticFiles
+from playground.studio.manifest import entry_key
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = b"export const greeting = 'hello';\n" * 200  # compressible, as built scripts are
@@ -79,7 +80,7 @@ def built_entry_files() -> list[str]:
     manifest = ROOT / "static" / "build" / ".vite" / "manifest.json"
     if not manifest.exists():
         pytest.skip("the front end is not built: run ./layerlab setup")
-    entry = json.loads(manifest.read_text())["src/basics.ts"]
+    entry = json.loads(manifest.read_text())[entry_key("basics")]
     return [entry["file"], *entry.get("css", []), *(json.loads(manifest.read_text())[i]["file"] for i in entry.get("imports", []))]
 
 

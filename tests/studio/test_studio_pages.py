@@ -13,9 +13,9 @@ def built(tmp_path, monkeypatch):
     path.parent.mkdir()
     path.write_text(json.dumps({
         "_shared-1.js": {"file": "assets/shared-1.js", "css": ["assets/shared-1.css"]},
-        "src/home.ts": {"file": "assets/home-1.js", "isEntry": True, "imports": ["_shared-1.js"]},
-        "src/basics.ts": {"file": "assets/basics-1.js", "isEntry": True, "imports": ["_shared-1.js"], "css": ["assets/basics-1.css"]},
-        "src/run.ts": {"file": "assets/run-1.js", "isEntry": True, "imports": ["_shared-1.js"]},
+        "src/home/main.ts": {"file": "assets/home-1.js", "isEntry": True, "imports": ["_shared-1.js"]},
+        "src/basics/main.ts": {"file": "assets/basics-1.js", "isEntry": True, "imports": ["_shared-1.js"], "css": ["assets/basics-1.css"]},
+        "src/run/main.ts": {"file": "assets/run-1.js", "isEntry": True, "imports": ["_shared-1.js"]},
     }))
     monkeypatch.setattr(manifest, "manifest_path", lambda: path)
     return path
@@ -88,7 +88,7 @@ def test_pages_render_and_say_so_when_the_front_end_is_not_built(client, not_bui
 def test_manifest_is_read_again_when_the_build_changes(built):
     assert manifest.entry_assets("home").script == "build/assets/home-1.js"
     data = json.loads(built.read_text())
-    data["src/home.ts"]["file"] = "assets/home-2.js"
+    data["src/home/main.ts"]["file"] = "assets/home-2.js"
     built.write_text(json.dumps(data))
     import os
 

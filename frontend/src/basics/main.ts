@@ -1,0 +1,26 @@
+/** Entry of the Basics page: loads the task and the layer palette, then builds the page. */
+import "../shared/style.css";
+import { apiGet, ApiError } from "../shared/api";
+import { byId } from "../shared/dom";
+import { parsePalette } from "../shared/palette";
+import type { TaskInfo } from "../shared/tasks";
+import { BasicsPage } from "./page";
+import { BasicsState } from "./state";
+
+async function main(): Promise<void> {
+  const root = byId("basics");
+  try {
+    const [tasks, palette] = await Promise.all([apiGet<TaskInfo[]>("tasks"), apiGet<unknown>("nets/layers")]);
+    const task = tasks.find((t) => t.name === "basics");
+    if (!task) throw new Error("The server offers no Basics task.");
+    const state = new BasicsState(task);
+    state.readHash(location.hash);
+    new BasicsPage(root, state, parsePalette(palette));
+  } catch (error) {
+    root.dataset.state = "failed";
+    root.textContent = error instanceof ApiError ? error.message : `The page could not start: ${String(error)}`;
+    root.setAttribute("role", "alert");
+  }
+}
+
+void main();
