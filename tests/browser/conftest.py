@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from generic_events import generic_events
+from handmade_run import hand_made_run
 from waiting import free_port, stop_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,14 +44,14 @@ def wait_until_serving(url: str, process: subprocess.Popen, log: Path, timeout: 
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory):
-    """The address of a live site with its own data directory, migrated, with local workers."""
+def server_env(tmp_path_factory):
+    """The environment of the live site: its own data directory (and database), local workers on the CPU."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
     if not MANIFEST.exists():
         pytest.skip("the front end is not built: run ./layerlab setup (npm ci and npm run build in frontend/)")
     data_dir = tmp_path_factory.mktemp("layerlab-browser")
-    env = {
+    return {
         **os.environ,
         "LAYERLAB_DATA_DIR": str(data_dir),
         "DJANGO_SETTINGS_MODULE": "playground.settings",
@@ -57,6 +59,13 @@ def server_url(tmp_path_factory):
         "LAYERLAB_DEVICE": "cpu",
         "LAYERLAB_RUN_QUOTA_ANONYMOUS": "8",
     }
+
+
+@pytest.fixture(scope="session")
+def server_url(server_env):
+    """The address of a live site with its own data directory, migrated, with local workers."""
+    env = server_env
+    data_dir = Path(env["LAYERLAB_DATA_DIR"])
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     port = free_port()
     log = data_dir / "daphne.log"
@@ -115,3 +124,9 @@ def open_page(browser, expected_console_errors):
 def page(open_page):
     """One page of a new visitor at 1440×900."""
     return open_page()
+
+
+@pytest.fixture(scope="session")
+def generic_run(server_env, server_url):
+    """A finished run of the Basics task whose events are of every kind the generic view shows."""
+    return hand_made_run(server_env, "basics", generic_events())

@@ -13,6 +13,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from handmade_run import as_owner
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not os.environ.get("LAYERLAB_SCREENSHOTS"), reason="on demand: set LAYERLAB_SCREENSHOTS=1"),
@@ -68,3 +70,13 @@ def test_screenshots(sized_page, server_url):
     expect(page.locator(".run-page .status-line")).to_contain_text(re.compile(r"Finished · Epoch 150"), timeout=15_000)
     expect(page.locator(".run-page .builder-summary")).to_contain_text("parameters", timeout=15_000)
     shoot(page, "run", size)
+
+
+@pytest.mark.parametrize("sized_page", ["1440", "1280"], indirect=True)
+def test_screenshots_of_the_generic_run_view(sized_page, server_url, generic_run):
+    page, size = sized_page
+    as_owner(page, server_url, generic_run)
+    page.goto(f"{server_url}/runs/{generic_run['id']}?view=generic")
+    expect(page.locator(".run-page .status-line")).to_contain_text("Finished · step 200", timeout=15_000)
+    expect(page.locator(".run-picture img").first).to_have_js_property("complete", True)
+    shoot(page, "run-generic", size)

@@ -4,7 +4,8 @@ import { formatLoss } from "../shared/dom";
 import { numberOf, type MetricData, type Point, type PointsData, type Run, type RunEvent, type SurfaceData, type UnitsData, type WeightsData } from "../shared/events";
 import { LineChart, LOSS_AXIS, PERCENT_AXIS } from "../shared/linechart";
 import { decodePlanes } from "../shared/planes";
-import { type Heatmap, type LabelKind } from "./heatmap";
+import { runStateOf, stateText, type RunState } from "../shared/runview";
+import type { Heatmap, LabelKind } from "./heatmap";
 import type { NetDiagram } from "./netdiagram";
 
 /** The pieces of a page a RunView draws into. */
@@ -19,20 +20,14 @@ export interface RunViewParts {
   note?: HTMLElement;
 }
 
-/** The latest numbers of a run. */
-export interface RunProgress {
+/** The latest numbers of a run, and its state. */
+export interface RunProgress extends RunState {
   epoch: number | null;
   step: number | null;
   trainLoss: number | null;
   testLoss: number | null;
   trainAccuracy: number | null;
   testAccuracy: number | null;
-  status: string;
-  error: string;
-  /** While queued: the run's place in the queue (1: it starts next). */
-  position: number | null;
-  /** While queued: why the run waits, when the server says. */
-  message: string;
 }
 
 const TRAIN_TEST = [
@@ -58,15 +53,6 @@ export function labelKindOf(points: Point[], problem?: string): LabelKind {
   return labels.size > 2 || [...labels].some((label) => label > 1) ? "classes" : "binary";
 }
 
-/** Says why a queued run waits: the server's reason, else its place in the queue. */
-export function waitingText(position: number | null, message: string): string {
-  if (message) return message;
-  if (position === null) return "Queued";
-  if (position <= 1) return "Starting next";
-  const ahead = position - 1;
-  return `Queued: ${ahead} run${ahead === 1 ? "" : "s"} ahead of yours`;
-}
-
 /**
  * Writes the status line: "Epoch 12 · step 480 · train loss 0.312 · test loss 0.298 · test accuracy 94%",
  * led by the run's state where it is not simply training ("Queued: 2 runs ahead of yours", "Paused").
@@ -79,10 +65,8 @@ export function statusLine(progress: RunProgress): string {
   if (progress.testLoss !== null) parts.push(`test loss ${formatLoss(progress.testLoss)}`);
   if (progress.testAccuracy !== null) parts.push(`test accuracy ${Math.round(progress.testAccuracy * 100)}%`);
   else if (progress.trainAccuracy !== null) parts.push(`train accuracy ${Math.round(progress.trainAccuracy * 100)}%`);
-  const state: Record<string, string> = { paused: "Paused", succeeded: "Finished", cancelled: "Stopped", failed: "Failed" };
-  if (progress.status === "queued") parts.unshift(waitingText(progress.position, progress.message));
-  else if (progress.status === "running" && progress.epoch === null) parts.unshift("Starting: preparing the data and the network…");
-  else if (state[progress.status]) parts.unshift(state[progress.status] + (progress.error ? `: ${progress.error}` : ""));
+  const state = stateText(progress, progress.epoch !== null);
+  if (state) parts.unshift(state);
   return parts.join(" · ") || "Ready to train.";
 }
 
@@ -142,12 +126,7 @@ export class RunView {
       else if (event.type === "image") this.image(event.data);
       else if (event.type === "table") this.table(event.data);
       else if (event.type === "log" && this.parts.note) this.parts.note.textContent = String(event.data.message ?? "");
-      else if (event.type === "status") {
-        this.progress.status = String(event.data.status ?? "");
-        this.progress.error = String(event.data.error ?? "");
-        this.progress.position = numberOf(event.data.position);
-        this.progress.message = typeof event.data.message === "string" ? event.data.message : "";
-      }
+      else if (event.type === "status") Object.assign(this.progress, runStateOf(event.data));
     }
     this.parts.status.textContent = statusLine(this.progress);
     this.onProgress?.(this.progress);

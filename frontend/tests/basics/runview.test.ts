@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Heatmap } from "../../src/basics/heatmap";
-import { RunView, statusLine, waitingText, type RunProgress } from "../../src/basics/runview";
+import { RunView, statusLine, type RunProgress } from "../../src/basics/runview";
 import type { RunEvent } from "../../src/shared/events";
 import type { LineChart } from "../../src/shared/linechart";
+import { waitingText } from "../../src/shared/runview";
 
 /** A status element that remembers every text it was given. */
 function statusElement() {
