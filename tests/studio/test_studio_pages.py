@@ -1,9 +1,11 @@
 """The studio's pages render, set the CSRF cookie, and load the built front end through Vite's manifest."""
 import json
+import re
 
 import pytest
 
 from playground.studio import manifest
+from playground.studio.pages import PAGES, PAGES_BY_NAME, task_pages
 
 
 @pytest.fixture
@@ -102,8 +104,6 @@ def test_an_unknown_entry_is_not_built(built):
 
 
 def test_basics_carries_a_sample_of_each_generated_dataset_for_its_thumbnails(client, built):
-    import re
-
     html = client.get("/basics").content.decode()
     found = re.search(r'<script id="dataset-samples" type="application/json">(.*?)</script>', html, re.S)
     assert found, "the page carries no dataset samples"
@@ -114,3 +114,23 @@ def test_basics_carries_a_sample_of_each_generated_dataset_for_its_thumbnails(cl
         assert 100 <= len(points) <= 200, name
         assert all(len(p) == 3 and -6 <= p[0] <= 6 and -6 <= p[1] <= 6 for p in points), name
     assert {p[2] for p in samples["three"]} == {0, 1, 2}
+
+
+def test_a_ready_page_is_served_from_the_registry_with_its_entry_and_element(client, built):
+    page = PAGES_BY_NAME["basics"]
+    html = client.get(page.url).content.decode()
+    assert "<title>Basics — LayerLab</title>" in html
+    assert '<h1 class="visually-hidden">Basics: a neural network on 2-D data</h1>' in html
+    assert '<div id="basics" class="basics" data-state="loading">' in html
+
+
+def test_the_run_page_knows_which_tasks_have_a_page_to_fork_into(client, built):
+    assert task_pages() == {"basics": "/basics"}  # the pages not built yet open no run
+    html = client.get("/runs/3").content.decode()
+    found = re.search(r'<script id="task-pages" type="application/json">(.*?)</script>', html, re.S)
+    assert found and json.loads(found.group(1)) == {"basics": "/basics"}
+
+
+def test_every_page_of_the_registry_has_its_route(client, built):
+    for page in PAGES:
+        assert client.get(page.url).status_code == 200, page.name
