@@ -7,5 +7,5 @@ from playground.studio.pages import PAGES
 urlpatterns = [
     path("", views.home, name="home"),
     path("runs/<int:run_id>", views.run_page, name="run"),
-    *(path(page.name, views.page if page.ready else views.coming_next, {"name": page.name}, name=page.name) for page in PAGES),
+    *(path(page.name, views.ready_page if page.ready else views.coming_next, {"name": page.name}, name=page.name) for page in PAGES),
 ]

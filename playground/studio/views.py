@@ -11,7 +11,7 @@ def home(request):
 
 
 @ensure_csrf_cookie
-def page(request, name: str):
+def ready_page(request, name: str):
     """A ready page: its entry's script, the element it fills and the data it carries in its HTML."""
     page = PAGES_BY_NAME[name]
     data = page.data() if page.data else {}
