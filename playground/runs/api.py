@@ -110,7 +110,9 @@ PreviewName = Annotated[Literal[tuple(PREVIEWS)], WithJsonSchema({"type": "strin
           summary="What a run of this task would train on (for basics: its data points)")
 def preview_task(request, name: PreviewName, payload: PreviewIn):  # type: ignore[valid-type]
     task = TASKS[name]
-    return task.preview(parse_config(task, payload.config))
+    config = parse_config(task, payload.config)
+    check_references(request, config.model_dump(mode="json"))
+    return task.preview(config)
 
 
 def parse_config(task, raw: dict[str, Any]):
@@ -165,7 +167,10 @@ def export_net(request, payload: ExportIn):
     return response
 
 
+from playground.files import api as files_api  # noqa: E402
+from playground.files.uploads import check_references  # noqa: E402
 from playground.runs import run_api  # noqa: E402  (registers the run routes on `api`)
 
 api.add_router("/runs", run_api.router)
+api.add_router("/", files_api.router)
 api.add_decorator(require_json_body, mode="view")  # every operation that reads a JSON body: 415 otherwise
