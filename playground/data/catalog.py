@@ -144,11 +144,11 @@ def missing(data_dir: Path, entry: Entry) -> list[str]:
     return [names[0] for names in entry.needs if find(data_dir, entry, names) is None]
 
 
-def by_hand(entry: Entry) -> str:
-    """What to place where, for a machine that cannot download."""
+def by_hand(entry: Entry, where: Path | None = None) -> str:
+    """What to place where (``where``, or the folder under $LAYERLAB_DATA_DIR), for a machine that cannot download."""
     files = ", ".join(names[0] + (" (or .gz)" if len(names) > 1 else "") for names in entry.needs)
     what = f" ({entry.notes})" if entry.notes else ""
-    return f"place {files}{what} in $LAYERLAB_DATA_DIR/{entry.folder}/; get them from {entry.source}"
+    return f"place {files}{what} in {where or '$LAYERLAB_DATA_DIR/' + entry.folder}/; get them from {entry.source}"
 
 
 def availability(data_dir: Path, kind: str | None = None) -> list[dict]:

@@ -23,10 +23,11 @@ import numpy as np
 
 SPLITS = {"train": tuple(f"data_batch_{i}" for i in range(1, 6)), "test": ("test_batch",)}
 SIDE, CHANNELS = 32, 3
-# The globals a pickled numpy array names (numpy 1 wrote numpy.core, numpy 2 writes numpy._core).
+# The globals a pickled numpy array names (numpy 1 wrote numpy.core, numpy 2 writes numpy._core), and
+# the one Python 3 uses for bytes in a protocol-2 pickle (answered by latin1_bytes, not _codecs itself).
 ALLOWED = {
     ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
-    ("numpy", "ndarray"), ("numpy", "dtype"),
+    ("numpy", "ndarray"), ("numpy", "dtype"), ("_codecs", "encode"),
 }
 
 
@@ -34,18 +35,31 @@ class CifarError(ValueError):
     """A file that is not a whole, well-formed CIFAR-10 batch; the message names it and says what is wrong."""
 
 
+class Forbidden(pickle.UnpicklingError):
+    """The pickle asks for something a CIFAR-10 batch never holds."""
+
+
+def latin1_bytes(text: str, encoding: str = "utf-8") -> bytes:
+    """What ``_codecs.encode`` does in a protocol-2 pickle of bytes, and nothing else it could do."""
+    if not isinstance(text, str) or encoding not in ("latin1", "latin-1"):
+        raise Forbidden("it asks to encode something other than bytes, which a CIFAR-10 batch never does")
+    return text.encode("latin1")
+
+
 class BatchUnpickler(pickle.Unpickler):
     """An unpickler that builds dicts, lists, strings, numbers and numpy arrays, and calls nothing else."""
 
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) not in ALLOWED:
-            raise pickle.UnpicklingError(f"it asks for {module}.{name}, which a CIFAR-10 batch never does")
+            raise Forbidden(f"it asks for {module}.{name}, which a CIFAR-10 batch never does")
         if name == "_reconstruct":
             return np.ndarray.__reduce__(np.zeros(0))[0]  # numpy's own _reconstruct, wherever it lives
+        if name == "encode":
+            return latin1_bytes
         return getattr(np, name)
 
     def persistent_load(self, pid: Any) -> Any:
-        raise pickle.UnpicklingError("it refers to outside objects, which a CIFAR-10 batch never does")
+        raise Forbidden("it refers to outside objects, which a CIFAR-10 batch never does")
 
 
 def load_batch(path: Path) -> dict[str, Any]:
@@ -57,9 +71,9 @@ def load_batch(path: Path) -> dict[str, Any]:
         content = BatchUnpickler(io.BytesIO(raw), encoding="latin1").load()
     except FileNotFoundError:
         raise
-    except pickle.UnpicklingError as error:
+    except Forbidden as error:
         raise CifarError(f"{name} is not a CIFAR-10 batch: {error}") from None
-    except (EOFError, ValueError, TypeError, AttributeError, IndexError, KeyError, MemoryError, OverflowError) as error:
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, IndexError, KeyError, MemoryError, OverflowError) as error:
         raise CifarError(f"{name} is damaged or truncated ({type(error).__name__}: {error})") from None
     if not isinstance(content, dict):
         raise CifarError(f"{name} is not a CIFAR-10 batch: it holds a {type(content).__name__}, not a dict")

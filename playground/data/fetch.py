@@ -10,6 +10,7 @@ file is deleted and reported. The publishers' mirrors are tried in turn, or only
 from __future__ import annotations
 
 import hashlib
+import http.client
 import shutil
 import tarfile
 import time
@@ -59,15 +60,15 @@ def fetch_file(urls: list[str], path: Path, download: Download, out: TextIO | No
             try:
                 digests = stream(url, partial, out, timeout)
                 break
-            except (urllib.error.URLError, OSError, TimeoutError) as error:
+            except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
                 errors.append(f"{url}: {getattr(error, 'reason', None) or error}")
         else:
             raise Unreachable(f"{entry.name}: could not download {download.file} ({'; '.join(errors)}). "
-                              f"Instead, {by_hand(entry)}.")
+                              f"Instead, {by_hand(entry, path.parent)}.")
         problem = checksum_problem(download, digests)
         if problem:
             raise FetchFailed(f"{entry.name}: {download.file} {problem}; it was deleted. Try again later, "
-                              f"or {by_hand(entry)}.")
+                              f"or {by_hand(entry, path.parent)}.")
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
