@@ -28,10 +28,13 @@ class FileRefused(ValueError):
     says which and why, in a sentence for the visitor."""
 
 
+# Pillow only warns about a picture past MAX_IMAGE_PIXELS (up to twice it): in this process it refuses.
+warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
+
+
 def guard_pillow(pixels: int) -> None:
     """Make Pillow refuse, in this process, any picture with more than ``pixels`` pixels."""
     Image.MAX_IMAGE_PIXELS = pixels
-    warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
 
 
 def open_header(source: BinaryIO, name: str, pixels: int, min_side: int = 1) -> Image.Image:
