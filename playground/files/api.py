@@ -80,8 +80,9 @@ def create_upload(request: HttpRequest):
             raise ApiError(400, "file", "send exactly one file, in the field named file")
         upload, token = uploads.create(request, kind, sent[0])
     finally:
-        for received in files.values():
-            received.close()  # a file Django spooled to disk goes now, kept or refused
+        for _, received in files.lists():
+            for each in received:
+                each.close()  # a file Django spooled to disk goes now, kept or refused
     return Status(201, {**upload_out(upload), "owner_token": token})
 
 

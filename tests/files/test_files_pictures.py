@@ -10,7 +10,7 @@ from django.test import Client
 from PIL import Image
 
 from playground.runs import runner, store
-from playground.runs.models import Run
+from playground.runs.models import Run, token_digest
 from playground.tasks import TASKS
 from playground.tasks.base import RunContext, Task, TaskConfig
 
@@ -39,7 +39,8 @@ def picture_run(monkeypatch, settings, tmp_path, alice):
     """A finished run of PictureTask owned by alice's session, and the events it recorded."""
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setitem(TASKS, "pictures", PictureTask)
-    run = Run.objects.create(task="pictures", config={}, session_key=alice.session.session_key, status="running")
+    run = Run.objects.create(task="pictures", config={}, session_key=alice.session.session_key, status="running",
+                             owner_token_digest=token_digest("a script's owner token"))
     sent: list[dict] = []
     assert runner.execute_run(run.pk, lambda run_id, texts: sent.extend(json.loads(t) for t in texts), "cpu") == "succeeded"
     store.record_events({run.pk: sent})
@@ -62,6 +63,7 @@ def test_the_owner_and_a_share_token_holder_fetch_the_picture_and_others_get_404
     assert np.array_equal(np.asarray(Image.open(io.BytesIO(b"".join(mine.streaming_content)))), FRAME)
     shared = bob.get(f"{frame['url']}?token={run.share_token}")
     assert shared.status_code == 200
+    assert Client().get(frame["url"], HTTP_AUTHORIZATION="Bearer a script's owner token").status_code == 200
     assert bob.get(frame["url"]).status_code == 404
     assert bob.get(f"{frame['url']}?token=wrong").status_code == 404
     assert Client().get(frame["url"]).json()["errors"][0]["message"]
