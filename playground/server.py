@@ -109,7 +109,7 @@ class GuardedRequest(WebRequest):
         super().handleContentChunk(data)
 
     def refuse_body(self, connection: GuardedConnection, path: str) -> None:
-        """Answer 413 and close the connection: nothing more of the body is read or kept."""
+        """Answer 413 and close the connection: nothing of the body is kept, and what still comes is dropped."""
         self.refused_body = True
         self.content = io.BytesIO()
         connection.close(raw_response(413, "Content Too Large", connection.factory.body_limits.refusal(path)), drain=True)

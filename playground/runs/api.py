@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import WithJsonSchema
 
 from playground import nets
+from playground.files.uploads import check_references
 from playground.runs.errors import ApiError, log_server_error, pydantic_errors, server_error_message
 from playground.runs.guards import Visitor, require_json_body
 from playground.runs.schemas import (
@@ -168,7 +169,6 @@ def export_net(request, payload: ExportIn):
 
 
 from playground.files import api as files_api  # noqa: E402
-from playground.files.uploads import check_references  # noqa: E402
 from playground.runs import run_api  # noqa: E402  (registers the run routes on `api`)
 
 api.add_router("/runs", run_api.router)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from ninja import Query, Router, Status
 
+from playground.files.uploads import check_references
 from playground.runs import access, store
 from playground.runs.errors import ApiError
 from playground.runs.executor import get_executor
@@ -16,7 +17,6 @@ from playground.runs.runner import checkpoint_dir
 from playground.runs.schemas import (
     BODY_ERRORS, WRITE_ERRORS, ContinueIn, ControlIn, CreatedRunOut, EventsOut, RunIn, RunOut, answers,
 )
-from playground.files.uploads import check_references
 from playground.runs.guards import Visitor
 from playground.tasks import TASKS
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from django.conf import settings
 
+from playground.files.uploads import upload_root
 from playground.runs.control import RunControl
 from playground.runs.models import Run
 from playground.runs import store
 from playground.runs.recorder import Deliver, EventRecorder
 from playground.tasks import get_task
-from playground.files.uploads import upload_root
 from playground.tasks.base import RunContext, Stopped, TaskFailure
 from playground.tasks.picture_files import PictureFolder
 
