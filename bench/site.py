@@ -220,9 +220,9 @@ class Site:
         events: list[dict[str, Any]] = []
         while True:
             page = self.get(f"/api/runs/{run['id']}/events?after={events[-1]['seq'] if events else 0}"
-                            f"&limit={PAGE}&token={run['share_token']}")["events"]
-            events += page
-            if len(page) < PAGE:
+                            f"&limit={PAGE}&token={run['share_token']}")
+            events += page["events"]
+            if not page["more"]:
                 return events
 
     def ws_url(self, run: dict[str, Any], after: int = 0) -> str:

@@ -28,7 +28,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
-from playground.limits import BodySizeLimit  # noqa: E402
+from playground.limits import BodyLimits, BodySizeLimit  # noqa: E402
 from playground.runs.executor import get_executor  # noqa: E402
 from playground.runs.routing import websocket_urlpatterns  # noqa: E402
 from playground.static import StaticFiles  # noqa: E402
@@ -51,7 +51,7 @@ application = AttachLoop(
     ProtocolTypeRouter(
         {
             # The embedded default has no proxy in front, so Daphne serves /static/ itself.
-            "http": BodySizeLimit(StaticFiles(django_app), settings.LAYERLAB_MAX_BODY_BYTES),
+            "http": BodySizeLimit(StaticFiles(django_app), BodyLimits.from_settings()),
             # Sessions only: the run's consumer looks the user up when it needs to (runs/consumers.py).
             "websocket": AllowedHostsOriginValidator(SessionMiddlewareStack(URLRouter(websocket_urlpatterns))),
         }

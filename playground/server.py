@@ -11,18 +11,23 @@ connection opens or its previous answer ends, to send a whole request, headers
 and body; a late one is answered 408 and closed, an idle one closed. Each client
 address may hold ``LAYERLAB_MAX_CONNECTIONS_PER_ADDRESS`` connections (HTTP and
 WebSocket alike); one more is answered 429 as soon as it says anything, or closed
-if it says nothing for a second. Daphne's own knobs (how long the application
+if it says nothing for a second. A body over its address's limit
+(``playground/limits.py``: 2 MB for JSON, more for uploads) is answered 413 as
+soon as its declared length or its bytes so far pass it, before Twisted writes
+it to a temporary file. Daphne's own knobs (how long the application
 has to answer, how long a WebSocket handshake may take) are set from settings
 too, and its error pages become the API's JSON errors. The settings are listed
 in README.md.
 """
 from __future__ import annotations
 
+import io
 import ipaddress
 import os
 import sys
 import time
 from collections import Counter
+from urllib.parse import unquote, urlsplit
 
 from daphne.cli import CommandLineInterface
 from daphne.http_protocol import WebRequest
@@ -30,11 +35,12 @@ from daphne.server import Server
 from twisted.internet import task
 from twisted.protocols.policies import ProtocolWrapper, WrappingFactory
 
-from playground.limits import error_body
+from playground.limits import BodyLimits, error_body
 
 APPLICATION = "playground.asgi:application"
 CHECK_SECONDS = 1.0
 REFUSED_GRACE = 1.0  # seconds a refused connection has to say something before it is simply closed
+DRAIN_SECONDS = 5.0  # how long the rest of a refused body is read and dropped, so the client sees the 413
 
 DAPHNE_ERRORS = {
     400: "the request is malformed",
@@ -51,6 +57,14 @@ def raw_response(status: int, reason: str, message: str) -> bytes:
     return head.encode("ascii") + body
 
 
+def request_path(target: bytes) -> str:
+    """The path of a request line's target, decoded as Daphne decodes it for the application."""
+    try:
+        return unquote(urlsplit(target.decode("ascii")).path) or "/"
+    except (UnicodeDecodeError, ValueError):
+        return "/"
+
+
 def address_key(host: str | None) -> str | None:
     """The client address as the cap counts it: an IPv4 address mapped into IPv6 counts as itself."""
     try:
@@ -64,10 +78,45 @@ def address_key(host: str | None) -> str | None:
 class GuardedRequest(WebRequest):
     """Daphne's request, which tells its connection when it has arrived whole and when it has been answered.
 
-    Its own error answers (a bad header, the application timed out or crashed) are the API's JSON, not HTML.
+    It counts its body against its path's limit as the body arrives. Its own error answers (a bad
+    header, the application timed out or crashed) are the API's JSON, not HTML.
     """
 
+    body_limit = 0
+    body_seen = 0
+    refused_body = False
+
+    def gotLength(self, length):
+        connection = self.transport
+        if not isinstance(connection, GuardedConnection):
+            return super().gotLength(length)
+        # Only the channel has the request line yet: the request learns its path once the body is in.
+        path = request_path(getattr(self.channel, "_path", b"/"))
+        self.body_limit = connection.factory.body_limits.for_path(path)
+        if length is not None and length > self.body_limit:
+            self.refuse_body(connection, path)
+            return
+        super().gotLength(length)
+
+    def handleContentChunk(self, data):
+        if self.refused_body:
+            return
+        self.body_seen += len(data)
+        connection = self.transport
+        if isinstance(connection, GuardedConnection) and self.body_seen > self.body_limit:
+            self.refuse_body(connection, request_path(getattr(self.channel, "_path", b"/")))
+            return
+        super().handleContentChunk(data)
+
+    def refuse_body(self, connection: GuardedConnection, path: str) -> None:
+        """Answer 413 and close the connection: nothing of the body is kept, and what still comes is dropped."""
+        self.refused_body = True
+        self.content = io.BytesIO()
+        connection.close(raw_response(413, "Content Too Large", connection.factory.body_limits.refusal(path)), drain=True)
+
     def process(self):
+        if self.refused_body:
+            return  # answered 413 already: the rest of a body that came in one read reaches no application
         connection = self.transport  # Daphne hands it to the WebSocket, if this is an upgrade
         if isinstance(connection, GuardedConnection):
             connection.handling = True
@@ -97,6 +146,8 @@ class GuardedConnection(ProtocolWrapper):
     handling = False  # a request has arrived whole and is not answered yet (or it became a WebSocket)
     heard = False  # bytes of the next request have arrived
     waiting_since = 0.0  # since when it owes a request
+    draining = False  # answered before its body ended: what it still sends is read and dropped
+    closed_at = 0.0
 
     def connectionMade(self):
         self.waiting_since = time.monotonic()
@@ -124,15 +175,39 @@ class GuardedConnection(ProtocolWrapper):
     def answered(self) -> None:
         self.handling, self.heard, self.waiting_since = False, False, time.monotonic()
 
-    def close(self, answer: bytes = b"") -> None:
+    def close(self, answer: bytes = b"", drain: bool = False) -> None:
+        """Answer (if given) and close. With ``drain`` the client may still be sending a body: only the
+        sending side closes, so that it reads the answer instead of a reset, and what it goes on
+        sending is read and dropped for ``DRAIN_SECONDS`` at most."""
+        if self.closed:
+            return
         self.closed = True
+        self.closed_at = time.monotonic()
         if answer:
             self.transport.write(answer)
-        self.transport.loseConnection()
+        if drain and hasattr(self.transport, "loseWriteConnection"):
+            self.draining = True
+            self.transport.loseWriteConnection()
+        else:
+            self.transport.loseConnection()
+
+    def write(self, data):
+        # Once the guard has answered, Daphne's channel says nothing more (a "100 Continue" after a 413).
+        if not self.closed:
+            super().write(data)
+
+    def writeSequence(self, data):
+        if not self.closed:
+            super().writeSequence(data)
 
     def check(self, now: float) -> None:
         """Close a connection that owes a request past its deadline: 408 if part of one came, silently if none."""
-        if self.closed or self.handling:
+        if self.closed:
+            if self.draining and now - self.closed_at >= DRAIN_SECONDS:
+                self.draining = False
+                self.transport.abortConnection()
+            return
+        if self.handling:
             return
         if now - self.waiting_since >= (REFUSED_GRACE if self.refused else self.factory.request_timeout):
             self.close(raw_response(408, "Request Timeout",
@@ -145,8 +220,10 @@ class ClientGuard(WrappingFactory):
 
     protocol = GuardedConnection
 
-    def __init__(self, wrapped, request_timeout: float, max_per_address: int, uncapped: list[str]):
+    def __init__(self, wrapped, request_timeout: float, max_per_address: int, uncapped: list[str],
+                 body_limits: BodyLimits):
         super().__init__(wrapped)
+        self.body_limits = body_limits
         self.request_timeout = request_timeout
         self.max_per_address = max_per_address
         self.uncapped = {address_key(host) for host in uncapped}
@@ -200,7 +277,8 @@ class GuardedServer(Server):
         from django.conf import settings
 
         self._guard = ClientGuard(factory, settings.LAYERLAB_REQUEST_TIMEOUT,
-                                  settings.LAYERLAB_MAX_CONNECTIONS_PER_ADDRESS, settings.LAYERLAB_UNCAPPED_ADDRESSES)
+                                  settings.LAYERLAB_MAX_CONNECTIONS_PER_ADDRESS, settings.LAYERLAB_UNCAPPED_ADDRESSES,
+                                  BodyLimits.from_settings())
 
 
 class GuardedCommandLine(CommandLineInterface):

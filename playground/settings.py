@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "channels",
     "ninja",  # serves Swagger UI's files for /api/docs from the project, not from a CDN
     "playground.runs",
+    "playground.files",
     "playground.studio",
 ]
 
@@ -158,6 +159,26 @@ LAYERLAB_HTTP_TIMEOUT = envint("LAYERLAB_HTTP_TIMEOUT", 60, minimum=1)
 LAYERLAB_WEBSOCKET_CONNECT_TIMEOUT = envint("LAYERLAB_WEBSOCKET_CONNECT_TIMEOUT", 20, minimum=1)
 LAYERLAB_MAX_CONNECTIONS_PER_ADDRESS = envint("LAYERLAB_MAX_CONNECTIONS_PER_ADDRESS", 256, minimum=1)
 LAYERLAB_UNCAPPED_ADDRESSES = envlist("LAYERLAB_UNCAPPED_ADDRESSES", ["127.0.0.1", "::1"])
+
+# Uploads (POST /api/uploads, playground/data/uploads.py): their own body limit, what one may hold,
+# and how many a visitor may keep. Django writes a multipart file over 2.5 MB to FILE_UPLOAD_TEMP_DIR
+# while the request lasts.
+LAYERLAB_MAX_UPLOAD_BYTES = envint("LAYERLAB_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1024)
+LAYERLAB_UPLOAD_MAX_EXPANDED_BYTES = envint("LAYERLAB_UPLOAD_MAX_EXPANDED_BYTES", 200 * 1024 * 1024, minimum=1024)
+LAYERLAB_UPLOAD_MAX_FILES = envint("LAYERLAB_UPLOAD_MAX_FILES", 5000, minimum=2)
+LAYERLAB_UPLOAD_MAX_PIXELS = envint("LAYERLAB_UPLOAD_MAX_PIXELS", 4096 * 4096, minimum=256)
+LAYERLAB_UPLOAD_MAX_TEXT_BYTES = envint("LAYERLAB_UPLOAD_MAX_TEXT_BYTES", 10 * 1024 * 1024, minimum=1)
+LAYERLAB_UPLOAD_MAX_VOCABULARY = envint("LAYERLAB_UPLOAD_MAX_VOCABULARY", 1000, minimum=2)
+LAYERLAB_UPLOAD_QUOTA = envint("LAYERLAB_UPLOAD_QUOTA", 20, minimum=1)
+LAYERLAB_UPLOAD_QUOTA_PER_ADDRESS = envint("LAYERLAB_UPLOAD_QUOTA_PER_ADDRESS", 50, minimum=1)
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "incoming"
+FILE_UPLOAD_TEMP_DIR.mkdir(exist_ok=True)
+# Pictures a run writes as files (tasks/pictures.py), and replay pages, capped in bytes as well as events.
+LAYERLAB_RUN_MAX_PICTURE_BYTES = envint("LAYERLAB_RUN_MAX_PICTURE_BYTES", 256 * 1024 * 1024, minimum=1024)
+LAYERLAB_EVENT_PAGE_BYTES = envint("LAYERLAB_EVENT_PAGE_BYTES", 1024 * 1024, minimum=1024)
+# Datasets and weights (playground/data/catalog.py) live in DATA_DIR/datasets and DATA_DIR/weights;
+# fetch_datasets downloads from their publishers, or from this base (a local mirror) when set.
+LAYERLAB_DOWNLOAD_BASE = envstr("LAYERLAB_DOWNLOAD_BASE", "")
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

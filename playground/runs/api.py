@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import WithJsonSchema
 
 from playground import nets
+from playground.files.uploads import check_references
 from playground.runs.errors import ApiError, log_server_error, pydantic_errors, server_error_message
 from playground.runs.guards import Visitor, require_json_body
 from playground.runs.schemas import (
@@ -110,7 +111,9 @@ PreviewName = Annotated[Literal[tuple(PREVIEWS)], WithJsonSchema({"type": "strin
           summary="What a run of this task would train on (for basics: its data points)")
 def preview_task(request, name: PreviewName, payload: PreviewIn):  # type: ignore[valid-type]
     task = TASKS[name]
-    return task.preview(parse_config(task, payload.config))
+    config = parse_config(task, payload.config)
+    check_references(request, config.model_dump(mode="json"))
+    return task.preview(config)
 
 
 def parse_config(task, raw: dict[str, Any]):
@@ -165,7 +168,9 @@ def export_net(request, payload: ExportIn):
     return response
 
 
+from playground.files import api as files_api  # noqa: E402
 from playground.runs import run_api  # noqa: E402  (registers the run routes on `api`)
 
 api.add_router("/runs", run_api.router)
+api.add_router("/", files_api.router)
 api.add_decorator(require_json_body, mode="view")  # every operation that reads a JSON body: 415 otherwise

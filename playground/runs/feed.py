@@ -25,13 +25,14 @@ from typing import Awaitable, Callable
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 from playground.runs import store
 from playground.runs.models import Run, group_name
 
 log = logging.getLogger(__name__)
 
-PAGE = 1000  # events per store read, and at most per WebSocket message
+PAGE = 1000  # events per store read, and at most per WebSocket message (LAYERLAB_EVENT_PAGE_BYTES caps both too)
 # With no live message for this long, the feed of an unfinished run looks in the store: the
 # layer may have dropped the run's last messages, after which no later batch reveals the gap.
 QUIET_SECONDS = 1.0
@@ -39,15 +40,15 @@ FAN_OUT_STRIDE = 50  # sockets sent to between two turns of the event loop for e
 
 
 @database_sync_to_async
-def run_and_first_page(run_id: int) -> tuple[Run | None, list[dict]]:
-    """The run (for access checks) and its first stored page: one trip to the database thread."""
+def run_and_first_page(run_id: int) -> tuple[Run | None, list[dict], bool]:
+    """The run (for access checks), its first stored page and whether more follow: one trip to the database thread."""
     run = Run.objects.filter(pk=run_id).first()
-    return run, (store.events_after(run_id, 0, PAGE) if run is not None else [])
+    return (run, *store.events_page(run_id, 0, PAGE)) if run is not None else (None, [], False)
 
 
 @database_sync_to_async
-def stored_events(run_id: int, after: int) -> list[dict]:
-    return store.events_after(run_id, after, PAGE)
+def stored_events(run_id: int, after: int) -> tuple[list[dict], bool]:
+    return store.events_page(run_id, after, PAGE)
 
 
 @dataclass(eq=False)
@@ -69,6 +70,7 @@ class RunFeed:
         self.run: Run | None = None
         self.seqs: list[int] = []
         self.texts: list[str] = []  # texts[i] is event seqs[i] as JSON
+        self.ends: list[int] = []  # ends[i] is the length of texts[0..i] together, to cut messages by size
         self.ended = False
         self.watches: set[Watch] = set()
         self.last_live = self.loop.time()
@@ -91,11 +93,11 @@ class RunFeed:
         self.channel = await self.layer.new_channel()
         # Join before reading the store, so that nothing published in between is missed.
         await self.layer.group_add(group_name(self.run_id), self.channel)
-        self.run, events = await run_and_first_page(self.run_id)
+        self.run, events, more = await run_and_first_page(self.run_id)
         if self.run is None:
             return
         self._append_events(events)
-        if len(events) == PAGE:
+        if more:
             await self.read_store()
         self._tasks = [asyncio.create_task(self._listen())]
         if not self.ended:
@@ -110,6 +112,10 @@ class RunFeed:
             return
         self.seqs.extend(seqs[skip:])
         self.texts.extend(texts[skip:])
+        total = self.ends[-1] if self.ends else 0
+        for text in texts[skip:]:
+            total += len(text)
+            self.ends.append(total)
         self.ended = self.ended or ended
         self._messages.clear()
 
@@ -122,9 +128,9 @@ class RunFeed:
         """Take in whatever the store holds past the feed's last event; one read at a time."""
         async with self._reading:
             while True:
-                events = await stored_events(self.run_id, self.last_seq)
+                events, more = await stored_events(self.run_id, self.last_seq)
                 self._append_events(events)
-                if len(events) < PAGE:
+                if not more:
                     return
 
     async def _listen(self) -> None:
@@ -192,7 +198,7 @@ class RunFeed:
                 start = bisect_right(self.seqs, watch.sent)
                 if start == len(self.seqs):
                     return
-                end = min(len(self.seqs), start + PAGE)
+                end = self.page_end(start)
                 watch.sent = self.seqs[end - 1]
                 await watch.send(self.message(start, end))
         except Exception:
@@ -202,6 +208,12 @@ class RunFeed:
             await leave(self, watch)
         finally:
             watch.busy = False
+
+    def page_end(self, start: int) -> int:
+        """Where a message that starts at texts[start] ends: PAGE events, or the page's bytes, whichever comes first."""
+        before = self.ends[start - 1] if start else 0
+        by_size = bisect_right(self.ends, before + settings.LAYERLAB_EVENT_PAGE_BYTES, lo=start)
+        return max(start + 1, min(len(self.seqs), start + PAGE, by_size))
 
     async def close(self) -> None:
         # Leave the group first: the last socket may leave from inside the listener, which this cancels.

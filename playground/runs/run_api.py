@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from ninja import Query, Router, Status
 
+from playground.files.uploads import check_references
 from playground.runs import access, store
 from playground.runs.errors import ApiError
 from playground.runs.executor import get_executor
@@ -130,6 +131,7 @@ def create_run(request, payload: RunIn):
 
     task = TASKS[payload.task]
     check_net(task, payload.config)
+    check_references(request, payload.config.model_dump(mode="json"))
     return queue(request, task.name, payload.config.model_dump(mode="json"), stop_when_unwatched=payload.stop_when_unwatched)
 
 
@@ -151,7 +153,8 @@ def get_run(request, run_id: int, token: str | None = None):
 def get_events(request, run_id: int, after: int = Query(0, ge=0), limit: int = Query(1000, ge=1, le=5000),
                token: str | None = None):
     run = visible_run(request, run_id, token)
-    return {"events": store.events_after(run.pk, after, limit)}
+    events, more = store.events_page(run.pk, after, limit)
+    return {"events": events, "more": more}
 
 
 OWNER_ERRORS = (*WRITE_ERRORS, 401, 404)
@@ -210,4 +213,5 @@ def continue_run(request, run_id: int, payload: ContinueIn):
         raise ApiError(409, "", f"run {run_id} saved no checkpoint to continue from")
     task = TASKS[parent.task]
     config = parse_config(task, {**parent.config, "epochs": payload.epochs})
+    check_references(request, config.model_dump(mode="json"))
     return queue(request, task.name, config.model_dump(mode="json"), parent=parent, stop_when_unwatched=parent.stop_when_unwatched)

@@ -11,12 +11,14 @@ from pathlib import Path
 
 from django.conf import settings
 
+from playground.files.uploads import upload_root
 from playground.runs.control import RunControl
 from playground.runs.models import Run
 from playground.runs import store
 from playground.runs.recorder import Deliver, EventRecorder
 from playground.tasks import get_task
 from playground.tasks.base import RunContext, Stopped, TaskFailure
+from playground.tasks.picture_files import PictureFolder
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,12 @@ def run_dir(run_id: int) -> Path:
 
 def checkpoint_dir(run_id: int) -> Path:
     return run_dir(run_id) / "checkpoint"
+
+
+def picture_folder(run_id: int) -> PictureFolder:
+    """Where the run's large pictures go; ``files/api.py`` serves them at this URL to those who may view the run."""
+    return PictureFolder(run_dir(run_id) / "pictures", f"/api/runs/{run_id}/pictures/",
+                         settings.LAYERLAB_RUN_MAX_PICTURE_BYTES)
 
 
 def pick_device(requested: str, slot: int = 0) -> str:
@@ -66,6 +74,9 @@ def execute_run(run_id: int, deliver: Deliver, device: str) -> str:
             device=device,
             checkpoint_dir=checkpoint_dir(run_id),
             resume_dir=checkpoint_dir(run.parent_id) if run.parent_id else None,
+            pictures=picture_folder(run_id),
+            data_dir=Path(settings.DATA_DIR),
+            uploads_dir=upload_root(),
         )
         recorder("status", {"status": "running", "device": device})
         task().run(config, ctx)

@@ -153,6 +153,7 @@ class EventOut(Schema):
 
 class EventsOut(Schema):
     events: list[EventOut]
+    more: bool = Field(description="The page stopped at its limit of events or bytes: ask again after its last seq.")
 
 
 class ControlIn(Body):

@@ -13,7 +13,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, TextField
+from django.db.models.functions import Cast, Length
 from django.utils import timezone
 
 from playground.runs import scheduler
@@ -160,6 +161,25 @@ def events_after(run_id: int, after: int, limit: int = 1000) -> list[dict[str, A
         .values("seq", "type", "step", "data", "time")[:limit]
     )
     return list(rows)
+
+
+def events_page(run_id: int, after: int, limit: int = 1000, max_bytes: int | None = None) -> tuple[list[dict[str, Any]], bool]:
+    """A replay page: the events after ``after``, at most ``limit`` of them and, past the first, at most
+    ``max_bytes`` (LAYERLAB_EVENT_PAGE_BYTES) of data as stored JSON text; and whether more may follow.
+
+    The sizes are read first, in the database, so a page of large events is never loaded whole to be cut.
+    """
+    max_bytes = settings.LAYERLAB_EVENT_PAGE_BYTES if max_bytes is None else max_bytes
+    sizes = list(Event.objects.filter(run_id=run_id, seq__gt=after).order_by("seq")
+                 .values_list("seq", Length(Cast("data", output_field=TextField())))[:limit])
+    if not sizes:
+        return [], False
+    count, total = 0, 0
+    for _, size in sizes:
+        if count and total + (size or 0) > max_bytes:
+            break
+        count, total = count + 1, total + (size or 0)
+    return events_after(run_id, after, count), count < len(sizes) or len(sizes) == limit
 
 
 def create_run(task: str, config: dict, *, parent: Run | None = None, stop_when_unwatched: bool = False,

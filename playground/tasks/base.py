@@ -11,10 +11,13 @@ import math
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Iterator, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Protocol
 
 import pydantic
 from pydantic_core import PydanticCustomError
+
+if TYPE_CHECKING:
+    from playground.tasks.picture_files import PictureFolder
 
 EVENT_TYPES = ("metric", "text", "image", "table", "status", "log")
 
@@ -108,6 +111,29 @@ class RunContext:
     # Where this run saves its checkpoint, and the checkpoint it continues from.
     checkpoint_dir: Path | None = None
     resume_dir: Path | None = None
+    # Where large pictures are written (tasks/picture_files.py); without it they travel inline.
+    pictures: PictureFolder | None = None
+    # $LAYERLAB_DATA_DIR (datasets/ and weights/ under it, data/catalog.py), and where uploads are kept.
+    data_dir: Path | None = None
+    uploads_dir: Path | None = None
+
+    def picture(self, name: str, pixels: Any, step: int | None = None, *, format: str = "png",
+                quality: int = 85, **fields: Any) -> None:
+        """Emit an ``image`` event showing uint8 ``pixels`` ((H, W), (H, W, 3) or (H, W, 4)); ``fields``
+        ride along (an epoch, a layer). Large pictures become files and the event carries their URL."""
+        from playground.tasks.picture_files import picture_event
+
+        self.emit("image", picture_event(name, pixels, self.pictures, format, quality, **fields), step)
+
+    def upload(self, reference: str) -> Path:
+        """The file of an upload named in a configuration (``"upload:12"``); TaskFailure if it is gone."""
+        from playground.data.uploads import reference_id, stored_file
+
+        upload_id = reference_id(reference)
+        path = stored_file(self.uploads_dir / str(upload_id)) if upload_id and self.uploads_dir else None
+        if path is None:
+            raise TaskFailure(f"{reference} is not there any more (was it deleted?); upload the file again")
+        return path
 
 
 class Task:

@@ -6,7 +6,7 @@ import json
 import pytest
 from channels.testing import HttpCommunicator
 
-from playground.limits import BodySizeLimit
+from playground.limits import BodyLimits, BodySizeLimit
 
 
 async def echo_app(scope, receive, send):
@@ -22,7 +22,7 @@ async def echo_app(scope, receive, send):
 
 @pytest.mark.parametrize("declared", [True, False])
 async def test_a_body_over_the_limit_gets_413(declared):
-    app = BodySizeLimit(echo_app, max_bytes=1024)
+    app = BodySizeLimit(echo_app, BodyLimits(1024))
     headers = [(b"content-length", b"5000")] if declared else []
     response = await HttpCommunicator(app, "POST", "/api/runs", body=b"x" * 5000, headers=headers).get_response()
     assert response["status"] == 413
@@ -30,7 +30,7 @@ async def test_a_body_over_the_limit_gets_413(declared):
 
 
 async def test_a_body_within_the_limit_passes():
-    app = BodySizeLimit(echo_app, max_bytes=1024)
+    app = BodySizeLimit(echo_app, BodyLimits(1024))
     response = await HttpCommunicator(app, "POST", "/", body=b"x" * 1000).get_response()
     assert response["status"] == 200 and response["body"] == b"1000"
 

@@ -175,8 +175,8 @@ async def test_the_sockets_of_one_run_share_one_store_read_and_one_channel(monke
     monkeypatch.setattr(feed, "QUIET_SECONDS", 3600.0)  # no quiet-store look while the sockets connect
     run = await sync_to_async(make_run)(3, "running")
     reads = []
-    events_after = store.events_after
-    monkeypatch.setattr(store, "events_after", lambda *args: reads.append(args) or events_after(*args))
+    events_page = store.events_page
+    monkeypatch.setattr(store, "events_page", lambda *args: reads.append(args) or events_page(*args))
     sockets = [socket(run.pk, f"after=0&token={run.share_token}") for _ in range(30)]
     for ws in sockets:
         assert (await ws.connect())[0]
