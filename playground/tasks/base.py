@@ -11,7 +11,7 @@ import math
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Protocol
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator, Protocol
 
 import pydantic
 from pydantic_core import PydanticCustomError
@@ -136,14 +136,55 @@ class RunContext:
         return path
 
 
+class NoControls(pydantic.BaseModel):
+    """Live controls of a task that has none besides stop, pause and resume."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+
+@dataclass
+class JobContext:
+    """What a short job (a prediction, a sample, feature maps) gets: the run it works on, read-only.
+
+    Jobs run beside training in a warm process of their own, with their own time and
+    memory limits, and never hold a training slot. ``part`` streams a piece of the
+    answer to whoever asked (characters of a sample as they come); the job's return
+    value is the last piece.
+    """
+
+    config: TaskConfig
+    # The run's latest checkpoint (tasks/checkpoint.py); it may be replaced while a job reads it.
+    checkpoint_dir: Path
+    device: str = "cpu"
+    data_dir: Path | None = None
+    uploads_dir: Path | None = None
+    send: Callable[[dict[str, Any]], None] = lambda data: None
+
+    def part(self, data: dict[str, Any]) -> None:
+        self.send(data)
+
+
 class Task:
-    """A kind of training job. Subclasses set the class attributes and implement run()."""
+    """A kind of training job. Subclasses set the class attributes and implement run().
+
+    ``Controls`` lists the settings a visitor may change while the run trains (all
+    optional: a request names only what it changes); ``POST /api/runs/{id}/control``
+    validates against it and ``ctx.control.check()`` hands the task the changes by
+    field name. ``Jobs`` names the short jobs a run of this task answers, each with
+    the model its arguments must fit; ``job`` answers them.
+    """
 
     name: ClassVar[str]
     title: ClassVar[str]
     Config: ClassVar[type[TaskConfig]]
+    Controls: ClassVar[type[pydantic.BaseModel]] = NoControls
+    Jobs: ClassVar[dict[str, type[pydantic.BaseModel]]] = {}
 
     def run(self, config: TaskConfig, ctx: RunContext) -> None:
+        raise NotImplementedError
+
+    def job(self, kind: str, args: pydantic.BaseModel, ctx: JobContext) -> dict[str, Any]:
+        """The answer to one short job on a run; TaskFailure with a sentence when it cannot be given."""
         raise NotImplementedError
 
     @classmethod
