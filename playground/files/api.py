@@ -16,7 +16,8 @@ from playground.files import uploads
 from playground.files.models import Upload
 from playground.runs.errors import ApiError
 from playground.runs.run_api import visible_run
-from playground.runs.runner import run_dir
+from playground.runs.runner import checkpoint_dir, run_dir
+from playground.tasks.checkpoint import MODEL_FILE, STATE_FILE
 from playground.runs.schemas import WRITE_ERRORS, answers
 from playground.tasks.picture_files import CONTENT_TYPES, FILE_NAME
 
@@ -116,4 +117,19 @@ def run_picture(request: HttpRequest, run_id: int, name: str, token: Optional[st
     response = FileResponse(open(path, "rb"), content_type=CONTENT_TYPES[path.suffix[1:]])
     # Written once under a name never used again: the same URL is the same picture for ever.
     response["Cache-Control"] = "private, max-age=31536000, immutable"
+    return response
+
+
+@router.get("/runs/{int:run_id}/weights", response=answers({200: None}, 404),
+            openapi_extra={"responses": {200: {"description": "The weights", "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}},
+            summary="The weights of a run's latest checkpoint (safetensors), for its owner or ?token=SHARE_TOKEN")
+def run_weights(request: HttpRequest, run_id: int, token: Optional[str] = None):
+    run = visible_run(request, run_id, token)
+    folder = checkpoint_dir(run.pk)
+    if not (folder / STATE_FILE).is_file():
+        raise ApiError(404, "", f"run {run_id} has saved no weights yet; they come with its first checkpoint")
+    response = FileResponse(open(folder / MODEL_FILE, "rb"), content_type="application/octet-stream",
+                            as_attachment=True, filename=f"{run.task}-run-{run.pk}.safetensors")
+    response["Cache-Control"] = "private, no-cache"  # a later checkpoint replaces it
     return response
