@@ -32,6 +32,11 @@ export function textNet(layers: LayerSpec[], seqLen: number, vocabulary: number)
   return { version: 1, input, layers: [...layers, { type: "Linear", out_features: vocabulary }] } as NetSpec;
 }
 
+/** What the builder edits: the configured layers over the input, without the decoder the task adds. */
+export function bodyNet(layers: LayerSpec[], seqLen: number, vocabulary: number): NetSpec {
+  return { ...textNet([], seqLen, vocabulary), layers: structuredClone(layers) };
+}
+
 /** Makes a blob downloadable under a file name. */
 function download(content: BlobPart, name: string, type: string): void {
   const link = h("a", { href: URL.createObjectURL(new Blob([content], { type })), download: name });
@@ -89,7 +94,7 @@ export class TextPage {
         weights.href = `/api/runs/${run.id}/weights`;
         weights.removeAttribute("aria-disabled");
         this.view.reset();
-        this.view.setEntropy(this.preview?.statistics.entropy_bits ?? null);
+        this.view.setEntropy(this.preview?.statistics.entropy_bits ?? null, this.steps());
         this.view.showRun(run);
         this.sampler.setReady(true);
       },
@@ -101,7 +106,7 @@ export class TextPage {
     this.wireButtons();
     window.addEventListener("hashchange", () => this.hashChanged());
     this.refresh();
-    this.builder.setNet(textNet(state.values.net as LayerSpec[], this.seqLen(), this.vocabulary()));
+    this.builder.setNet(bodyNet(state.values.net as LayerSpec[], this.seqLen(), this.vocabulary()));
     this.showTrainerState("idle");
     void this.loadPreview();
     void apiGet<Upload[]>("uploads").then((uploads) => this.corpus.setUploads(uploads), () => undefined);
@@ -115,6 +120,10 @@ export class TextPage {
       this.controls.set(field.name, control);
       byId(HYPER_FIELDS.includes(field.name) ? "hyper-slot" : "more-slot").append(control.element);
     }
+  }
+
+  private steps(): number {
+    return Number(this.state.values.steps ?? 1000);
   }
 
   private seqLen(): number {
@@ -180,7 +189,8 @@ export class TextPage {
     if (name === "learning_rate" && typeof value === "number") void this.trainer.setLearningRate(value);
     if (!LIVE_FIELDS.includes(name)) void this.endRun();
     if (CORPUS_FIELDS.includes(name)) this.previewSoon();
-    if (name === "seq_len") this.builder.setNet(textNet(this.state.values.net as LayerSpec[], this.seqLen(), this.vocabulary()));
+    if (name === "steps" && !this.trainer.run) this.view.setEntropy(this.preview?.statistics.entropy_bits ?? null, this.steps());
+    if (name === "seq_len") this.builder.setNet(bodyNet(this.state.values.net as LayerSpec[], this.seqLen(), this.vocabulary()));
     this.refresh();
   }
 
@@ -188,7 +198,7 @@ export class TextPage {
     if (this.trainer.run === null) return;
     const forgetting = this.trainer.forget();
     this.view.reset();
-    this.view.setEntropy(this.preview?.statistics.entropy_bits ?? null);
+    this.view.setEntropy(this.preview?.statistics.entropy_bits ?? null, this.steps());
     byId("run-link").hidden = true;
     byId("weights-link").setAttribute("aria-disabled", "true");
     this.sampler.setReady(false);
@@ -216,8 +226,8 @@ export class TextPage {
       this.preview = preview;
       this.corpus.showPreview(preview);
       this.showErrors([]);
-      if (!this.trainer.run) this.view.setEntropy(preview.statistics.entropy_bits);
-      this.builder.setNet(textNet(this.state.values.net as LayerSpec[], this.seqLen(), this.vocabulary()));
+      if (!this.trainer.run) this.view.setEntropy(preview.statistics.entropy_bits, this.steps());
+      this.builder.setNet(bodyNet(this.state.values.net as LayerSpec[], this.seqLen(), this.vocabulary()));
       this.refresh();
     } catch (error) {
       if (ticket !== this.previewCount) return;
@@ -232,7 +242,7 @@ export class TextPage {
     this.state.values = { ...this.state.values, ...presetConfig(preset, this.state.defaults) } as typeof this.state.values;
     await this.endRun();
     this.refresh();
-    this.builder.setNet(textNet(this.state.values.net as LayerSpec[], this.seqLen(), this.vocabulary()));
+    this.builder.setNet(bodyNet(this.state.values.net as LayerSpec[], this.seqLen(), this.vocabulary()));
     window.scrollTo({ top: 0, behavior: "smooth" });
     await this.loadPreview();
     await this.trainer.train();
@@ -243,7 +253,7 @@ export class TextPage {
     this.state.readHash(location.hash);
     void this.endRun();
     this.refresh();
-    this.builder.setNet(textNet(this.state.values.net as LayerSpec[], this.seqLen(), this.vocabulary()));
+    this.builder.setNet(bodyNet(this.state.values.net as LayerSpec[], this.seqLen(), this.vocabulary()));
     void this.loadPreview();
   }
 }

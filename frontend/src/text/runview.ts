@@ -89,11 +89,12 @@ export class TextRunView {
     this.onProgress?.(this.progress);
   }
 
-  /** Shows the entropy line before a run (from the corpus preview). */
-  setEntropy(bits: number | null): void {
+  /** Draws the entropy line across the steps shown, or from 0 to `until` before a run (from the corpus preview). */
+  setEntropy(bits: number | null, until?: number): void {
     this.entropyBits = bits;
-    for (const x of this.lossChart.table.xs) this.lossChart.put(x, 2, bits);
-    if (!this.lossChart.length && bits !== null) this.lossChart.put(0, 2, bits);
+    const trained = this.lossChart.table.columns.slice(0, 2).some((column) => column.some((v) => v !== null));
+    if (!trained) this.lossChart.clear();
+    for (const x of [0, ...(until && !trained ? [until] : []), ...this.lossChart.table.xs]) this.lossChart.put(x, 2, bits);
   }
 
   /** Shows a run's state as the API answered it, before its events arrive. */
@@ -154,7 +155,7 @@ export class TextRunView {
     if (data.name === "corpus") {
       this.layerNames = Array.isArray(data.layers) ? data.layers.map(String) : [];
       const bits = numberOf(data.entropy_bits);
-      if (bits !== null) this.setEntropy(bits);
+      if (bits !== null) this.setEntropy(bits, numberOf(data.steps) ?? undefined);
     } else if (data.name === "embedding" && Array.isArray(data.rows)) {
       this.parts.embedding.show(data.rows as EmbeddingRow[]);
     }

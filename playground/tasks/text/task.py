@@ -207,7 +207,8 @@ class Training:
         stats = self.statistics
         emit("table", {"name": "corpus", "corpus": config.corpus, "characters": stats["characters"],
                        "vocabulary": stats["vocabulary"], "entropy_nats": stats["entropy_nats"],
-                       "entropy_bits": stats["entropy_bits"], "layers": self.names}, self.step)
+                       "entropy_bits": stats["entropy_bits"], "layers": self.names,
+                       "steps": self.last_step}, self.step)
         emit("log", {"level": "info", "message": (
             f"{stats['characters']:,} characters, {stats['vocabulary']} different; a model that ignores context "
             f"cannot beat {stats['entropy_nats']:.3f} nats ({stats['entropy_bits']:.3f} bits) per character.")}, self.step)
