@@ -203,8 +203,17 @@ class Training:
     # --- training -------------------------------------------------------------------------
 
     def train(self) -> None:
-        config, emit = self.config, self.ctx.emit
-        stats = self.statistics
+        """The whole run: the corpus and the untrained loss, every step, then the last reports and checkpoint."""
+        self.start()
+        try:
+            self.advance(self.last_step)
+        except Stopped:
+            self.save()
+            raise
+        self.finish()
+
+    def start(self) -> None:
+        config, emit, stats = self.config, self.ctx.emit, self.statistics
         emit("table", {"name": "corpus", "corpus": config.corpus, "characters": stats["characters"],
                        "vocabulary": stats["vocabulary"], "entropy_nats": stats["entropy_nats"],
                        "entropy_bits": stats["entropy_bits"], "layers": self.names,
@@ -213,31 +222,32 @@ class Training:
             f"{stats['characters']:,} characters, {stats['vocabulary']} different; a model that ignores context "
             f"cannot beat {stats['entropy_nats']:.3f} nats ({stats['entropy_bits']:.3f} bits) per character.")}, self.step)
         self.validate()
-        running = torch.zeros((), device=self.device)
-        counted = 0
-        clock, chars = time.perf_counter(), 0
-        try:
-            while self.step < self.last_step:
-                self._apply(self.ctx.control.check())
-                reporting = (self.step + 1) % config.report_every == 0 or self.step + 1 == self.last_step
-                loss, norms = self.train_step(reporting)
-                running += loss
-                counted += 1
-                chars += config.batch_size * config.seq_len
-                if reporting:
-                    elapsed = time.perf_counter() - clock
-                    self.report(running / counted, norms, chars / max(elapsed, 1e-9))
-                    running.zero_()
-                    counted, clock, chars = 0, time.perf_counter(), 0
-                if self.step % config.eval_every == 0 and self.step != self.last_step:
-                    self.validate()
-                if self.step % config.sample_every == 0 and self.step != self.last_step:
-                    self.emit_sample()
-                if self.step % config.checkpoint_every == 0:
-                    self.save()
-        except Stopped:
-            self.save()
-            raise
+        self._running = torch.zeros((), device=self.device)
+        self._counted, self._clock, self._chars = 0, time.perf_counter(), 0
+
+    def advance(self, until: int) -> None:
+        """Train until ``until`` steps are taken, reporting, validating, sampling and saving on the way."""
+        config = self.config
+        while self.step < min(until, self.last_step):
+            self._apply(self.ctx.control.check())
+            reporting = (self.step + 1) % config.report_every == 0 or self.step + 1 == self.last_step
+            loss, norms = self.train_step(reporting)
+            self._running += loss
+            self._counted += 1
+            self._chars += config.batch_size * config.seq_len
+            if reporting:
+                elapsed = time.perf_counter() - self._clock
+                self.report(self._running / self._counted, norms, self._chars / max(elapsed, 1e-9))
+                self._running.zero_()
+                self._counted, self._clock, self._chars = 0, time.perf_counter(), 0
+            if self.step % config.eval_every == 0 and self.step != self.last_step:
+                self.validate()
+            if self.step % config.sample_every == 0 and self.step != self.last_step:
+                self.emit_sample()
+            if self.step % config.checkpoint_every == 0:
+                self.save()
+
+    def finish(self) -> None:
         self.validate()
         self.emit_sample()
         self.emit_embedding()
