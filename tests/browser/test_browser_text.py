@@ -55,6 +55,10 @@ def test_a_lesson_preset_loads_its_settings_and_trains(page, server_url):
     assert "corpus=brackets" in page.evaluate("location.hash")
     page.get_by_role("button", name="Stop").click()
     expect(page.get_by_role("button", name="Train")).to_be_visible(timeout=15_000)
+    page.goto(server_url + page.locator("#run-link").get_attribute("href"))
+    expect(page.locator(".run-page .status-line")).to_contain_text(re.compile(r"Stopped · Step \d+ · train loss"), timeout=15_000)
+    expect(page.locator(".run-page .builder-summary")).to_contain_text("parameters", timeout=15_000)
+    assert page.locator(".run-page .settings-table").get_by_text("LSTM(hidden_size=64)").count() == 1
 
 
 def test_an_uploaded_text_with_markup_is_shown_as_text_and_never_run(page, server_url):

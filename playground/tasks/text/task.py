@@ -17,6 +17,7 @@ characters' embeddings in 2-D. Short job ``sample``: a prompt continued, streame
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from pathlib import Path
@@ -194,9 +195,9 @@ class Training:
             self.config.optimizer, self.config.learning_rate, self.config.weight_decay))
         self.step = int(state["step"])
 
-    def autocast(self):
+    def autocast(self) -> contextlib.AbstractContextManager[Any]:
+        """bf16 autocast on a GPU that has it (the loss is computed in float32 all the same)."""
         if self.amp is None:
-            import contextlib
             return contextlib.nullcontext()
         return torch.autocast(self.device.type, dtype=self.amp)
 
@@ -388,7 +389,7 @@ def sample_job(args: SampleArgs, ctx: JobContext) -> dict[str, Any]:
             pending.clear()
             last = time.perf_counter()
 
-    with torch.inference_mode(False), cpu_threads(device, 1):
+    with cpu_threads(device, 1):
         ids = charmodel.generate(net, vocabulary.encode(prompt).to(device), args.length, args.temperature,
                                  args.top_k, generator, on_id=send)
     if pending:
