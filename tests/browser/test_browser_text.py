@@ -51,7 +51,7 @@ def test_a_lesson_preset_loads_its_settings_and_trains(page, server_url):
     page.get_by_role("button", name="LSTM on brackets").click()
     expect(page.get_by_role("radio", name="Matched brackets")).to_be_checked()
     expect(page.get_by_role("button", name="Pause")).to_be_visible(timeout=10_000)
-    expect(page.locator("#status-line")).to_contain_text("loss", timeout=60_000)
+    expect(page.locator("#status-line")).to_contain_text("train loss", timeout=60_000)
     assert "corpus=brackets" in page.evaluate("location.hash")
     page.get_by_role("button", name="Stop").click()
     expect(page.get_by_role("button", name="Train")).to_be_visible(timeout=15_000)
