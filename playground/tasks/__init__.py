@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from playground.tasks.base import Task
 from playground.tasks.basics import BasicsTask
+from playground.tasks.cnn import CnnTask
 
-TASKS: dict[str, type[Task]] = {"basics": BasicsTask}
+TASKS: dict[str, type[Task]] = {"basics": BasicsTask, "cnn": CnnTask}
 
 
 def get_task(name: str) -> type[Task]:
