@@ -59,8 +59,8 @@ def _affine(n: int, generator: torch.Generator) -> torch.Tensor:
     theta[:, 0, 1] = scale * (-sin + shear * cos)
     theta[:, 1, 0] = scale * aspect * sin
     theta[:, 1, 1] = scale * (cos + shear * sin)
-    theta[:, 0, 2] = 0.22 * u[:, 4]
-    theta[:, 1, 2] = 0.22 * u[:, 5]
+    theta[:, 0, 2] = 0.3 * u[:, 4]
+    theta[:, 1, 2] = 0.3 * u[:, 5]
     return theta
 
 

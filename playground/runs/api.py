@@ -7,21 +7,26 @@ act on, or a 500 that shows only the id under which the server logged it.
 """
 from __future__ import annotations
 
+import inspect
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import WithJsonSchema
 
 from playground import nets
-from playground.files.uploads import check_references
+from playground.data.uploads import references, stored_file
+from playground.files.uploads import check_references, upload_folder
 from playground.runs.errors import ApiError, log_server_error, pydantic_errors, server_error_message
 from playground.runs.guards import Visitor, require_json_body
 from playground.runs.schemas import (
     BODY_ERRORS, CsrfOut, ExportIn, InspectIn, NetReport, PreviewIn, TaskOut, answers,
 )
 from playground.tasks import TASKS
+from playground.tasks.base import TaskFailure
 
 
 api = NinjaAPI(title="LayerLab API", version="1", urls_namespace="api", auth=Visitor())
@@ -113,7 +118,22 @@ def preview_task(request, name: PreviewName, payload: PreviewIn):  # type: ignor
     task = TASKS[name]
     config = parse_config(task, payload.config)
     check_references(request, config.model_dump(mode="json"))
-    return task.preview(config)
+    try:
+        return task.preview(config, **preview_places(task, config))
+    except TaskFailure as exc:  # a dataset that is not on this server, an upload that cannot be read
+        raise ApiError(400, errors=[{"path": "config.dataset", "message": str(exc)}]) from None
+
+
+def preview_places(task, config) -> dict[str, Any]:
+    """Where a task's preview finds its files, for a preview that asks (``data_dir``, ``upload``)."""
+    wanted = inspect.signature(task.preview).parameters
+    places: dict[str, Any] = {}
+    if "data_dir" in wanted:
+        places["data_dir"] = Path(settings.DATA_DIR)
+    if "upload" in wanted:
+        found = references(config.model_dump(mode="json"))
+        places["upload"] = stored_file(upload_folder(found[0][1])) if found else None
+    return places
 
 
 def parse_config(task, raw: dict[str, Any]):

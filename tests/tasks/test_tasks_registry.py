@@ -3,10 +3,12 @@ import pytest
 
 from playground.tasks import TASKS, get_task
 from playground.tasks.basics import BasicsTask
+from playground.tasks.cnn import CnnTask
 
 
-def test_basics_is_registered_under_its_name():
-    assert TASKS == {"basics": BasicsTask}
+def test_each_task_is_registered_under_its_name():
+    assert TASKS == {"basics": BasicsTask, "cnn": CnnTask}
+    assert get_task("cnn") is CnnTask
     assert get_task("basics") is BasicsTask
     assert BasicsTask.name == "basics" and BasicsTask.title == "Basics: 2-D classification and regression"
 

@@ -38,7 +38,7 @@ class CnnConfig(TaskConfig):
                                                                           "pictures only; none for all.")
     test_examples: int | None = Field(None, ge=10, le=10_000, description="Test on the first this many test "
                                                                          "pictures only; none for all.")
-    net: dict[str, Any] = Field(default_factory=lambda: NETS["lenet5"],
+    net: dict[str, Any] = Field(default_factory=lambda: NETS["lenet5"], validate_default=True,
                                 description="The network specification (as for /api/nets/inspect).")
     epochs: int = Field(3, ge=1, le=100, description="Passes over the training pictures.")
     batch_size: int = Field(64, ge=1, le=1024, description="Pictures per gradient step.")

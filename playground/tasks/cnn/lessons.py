@@ -54,8 +54,8 @@ def inception(c1: int, c3: int, c5: int, cp: int) -> dict[str, Any]:
 
 NETS: dict[str, dict[str, Any]] = {
     "mlp": net(FLAT, linear(256), RELU, linear(128), RELU, linear(10)),
-    "lenet5": net(conv(6, 5, 2), {"type": "Tanh"}, pool(2, "AvgPool2d"), conv(16, 5), {"type": "Tanh"},
-                  pool(2, "AvgPool2d"), FLAT, linear(120), {"type": "Tanh"}, linear(84), {"type": "Tanh"}, linear(10)),
+    "lenet5": net(conv(6, 5, 2), RELU, pool(), conv(16, 5), RELU, pool(), FLAT, linear(120), RELU, linear(84), RELU,
+                  linear(10)),
     "alexnet": net(conv(32, 5, 2), RELU, pool(), conv(64, 3, 1), RELU, pool(), conv(96, 3, 1), RELU,
                    conv(96, 3, 1), RELU, conv(64, 3, 1), RELU, pool(), FLAT, {"type": "Dropout", "p": 0.5},
                    linear(256), RELU, {"type": "Dropout", "p": 0.5}, linear(10)),
@@ -82,8 +82,8 @@ def vgg_arithmetic(channels: int = 32) -> str:
 IDEAS = {
     "mlp": ("MLP baseline", "Flattens the picture and treats every pixel as unrelated to its neighbours; "
                             "a digit moved by two pixels is a new pattern to it."),
-    "lenet5": ("LeNet-5", "LeCun's 1998 network: two 5 × 5 convolutions with pooling share their weights over "
-                          "the whole picture, so a stroke is found wherever it is."),
+    "lenet5": ("LeNet-5", "LeCun's 1998 network (with today's ReLU and max pooling): two 5 × 5 convolutions "
+                          "share their weights over the whole picture, so a stroke is found wherever it is."),
     "alexnet": ("Small AlexNet", "AlexNet's shape in small: wide early filters, then a stack of 3 × 3 convolutions, "
                                  "ReLU everywhere and dropout in the classifier."),
     "vgg": ("Small VGG", "Only 3 × 3 convolutions, stacked. " + vgg_arithmetic()),

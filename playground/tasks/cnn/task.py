@@ -274,7 +274,7 @@ class CnnTask(Task):
     def run(self, config: CnnConfig | dict[str, Any], ctx: RunContext) -> None:
         config = self.Config.model_validate(config)
         device = torch.device(ctx.device)
-        with cpu_threads(device, max(1, min(4, torch.get_num_threads()))):
+        with cpu_threads(device, 1):  # see cpu_threads: on a shared CPU more threads made runs slower
             self._train(config, ctx, device)
 
     def _train(self, config: CnnConfig, ctx: RunContext, device: torch.device) -> None:
