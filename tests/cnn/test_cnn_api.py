@@ -42,3 +42,36 @@ def test_a_network_that_does_not_fit_is_a_400_naming_the_field(client):
 def test_someone_elses_upload_cannot_be_previewed(client):
     response = post(client, "/api/tasks/cnn/preview", {"config": {"dataset": "upload:999"}})
     assert response.status_code == 400
+
+
+@pytest.fixture
+def cnn_run(settings, tmp_path, alice):
+    from playground.runs.models import Run
+
+    settings.MEDIA_ROOT = tmp_path
+    alice.get("/api/csrf")
+    session = alice.session
+    session.save()
+    return Run.objects.create(task="cnn", config={}, session_key=session.session_key, status="running")
+
+
+def test_the_weights_download_to_the_owner_as_safetensors_once_there_are_some(cnn_run, alice, bob):
+    from safetensors.torch import load
+
+    from playground import nets
+    from playground.runs.runner import checkpoint_dir
+    from playground.tasks import checkpoint
+    from playground.tasks.cnn.lessons import NETS
+
+    url = f"/api/runs/{cnn_run.pk}/weights"
+    assert alice.get(url).status_code == 404
+    model = nets.build_net(NETS["lenet5"])
+    import torch
+
+    checkpoint.save_checkpoint(checkpoint_dir(cnn_run.pk), model, torch.optim.Adam(model.parameters()), {}, {"epoch": 1})
+    response = alice.get(url)
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    weights = load(b"".join(response.streaming_content))
+    assert set(weights) == set(model.state_dict())
+    assert bob.get(url).status_code == 404
+    assert bob.get(f"{url}?token={cnn_run.share_token}").status_code == 200

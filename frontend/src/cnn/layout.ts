@@ -24,10 +24,10 @@ const SKELETON = `
   <section class="panel network-panel" aria-labelledby="network-title">
     <h2 id="network-title">Network</h2>
     <div id="preset-slot"></div>
-    <div id="builder-slot" class="builder-box"></div>
     <div id="volumes-slot" class="volumes"></div>
-    <div id="shapes-slot"></div>
     <p id="memory-line" class="hint"></p>
+    <div id="builder-slot" class="builder-box"></div>
+    <div id="shapes-slot"></div>
     <div class="network-actions"><button type="button" id="export-button" class="small">Download the PyTorch script</button><a id="weights-link" class="button small" hidden>Download the trained weights (safetensors)</a></div>
   </section>
   <section class="panel curves-panel" aria-labelledby="curves-title">

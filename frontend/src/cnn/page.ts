@@ -267,6 +267,7 @@ export class CnnPage {
     this.state.values[name] = value as never;
     if (name === "learning_rate" && typeof value === "number") void this.trainer.setLearningRate(value);
     if (name === "compare") void this.loadOverlay();
+    if (name === "dataset") void this.loadRuns();
     if (!LIVE_FIELDS.includes(name)) void this.endRun();
     if (["dataset", "augment", "seed", "image_size", "train_examples"].includes(name)) this.previewSoon();
     this.refresh();
@@ -535,7 +536,8 @@ export class CnnPage {
     try {
       const runs = await apiGet<Run[]>("runs?limit=50");
       const current = this.trainer.run?.id;
-      const mine = runs.filter((r) => r.task === TASK && r.id !== current && r.status === "succeeded");
+      // Curves compare only on the same data.
+      const mine = runs.filter((r) => r.task === TASK && r.id !== current && r.status === "succeeded" && r.config.dataset === this.state.values.dataset);
       const chosen = this.state.values.compare;
       this.compareSelect.replaceChildren(
         h("option", { value: "" }, "none"),

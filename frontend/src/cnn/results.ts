@@ -3,7 +3,7 @@
  * overlaid on request), the confusion matrix whose cells open their pictures, the worst mistakes and
  * the first layer's filters.
  */
-import { h } from "../shared/dom";
+import { formatCount, h } from "../shared/dom";
 import { numberOf, type Run, type RunEvent } from "../shared/events";
 import { runStateOf } from "../shared/runview";
 import { genericStatusLine, type GenericProgress } from "../run/generic";
@@ -75,8 +75,10 @@ export class CnnRunView {
       else if (event.type === "status") Object.assign(this.progress, runStateOf(data));
     }
     this.board.draw();
-    this.progress.latest = this.board.latest().filter((value) => !value.split.startsWith("run "));
-    this.parts.status.textContent = genericStatusLine(this.progress);
+    const latest = this.board.latest();
+    this.progress.latest = latest.filter((value) => value.split === "train" || value.split === "test");
+    const speed = latest.find((value) => value.split === "speed")?.value;
+    this.parts.status.textContent = genericStatusLine(this.progress) + (speed ? ` · ${formatCount(Math.round(speed))} pictures/s` : "");
   }
 
   /** Another run's train and test curves on the same charts, as "run N train" and "run N test". */
