@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from playground.tasks.base import Task
 from playground.tasks.basics import BasicsTask
+from playground.tasks.cnn import CnnTask
 from playground.tasks.text import TextTask
 
-TASKS: dict[str, type[Task]] = {"basics": BasicsTask, "text": TextTask}
+TASKS: dict[str, type[Task]] = {"basics": BasicsTask, "cnn": CnnTask, "text": TextTask}
 
 
 def get_task(name: str) -> type[Task]:

@@ -3,12 +3,14 @@ import pytest
 
 from playground.tasks import TASKS, get_task
 from playground.tasks.basics import BasicsTask
+from playground.tasks.cnn import CnnTask
 from playground.tasks.text import TextTask
 
 
 def test_each_task_is_registered_under_its_name():
-    assert TASKS["basics"] is BasicsTask and TASKS["text"] is TextTask
+    assert TASKS == {"basics": BasicsTask, "cnn": CnnTask, "text": TextTask}
     assert all(name == task.name for name, task in TASKS.items())
+    assert get_task("cnn") is CnnTask
     assert get_task("basics") is BasicsTask
     assert BasicsTask.name == "basics" and BasicsTask.title == "Basics: 2-D classification and regression"
 

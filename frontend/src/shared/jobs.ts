@@ -1,38 +1,39 @@
 /**
- * Short jobs on a run's latest checkpoint (docs/api.md, "Short jobs"): streamed over the run's
- * job socket. Placeholder until the short-jobs plumbing lands on main, which replaces this file.
+ * Short jobs on a run's latest checkpoint (docs/api.md, "Short jobs"): `runJob` asks once over HTTP,
+ * `streamJob` over the run's jobs socket, handing each streamed piece to `onPart`.
  */
-import { ApiError } from "./api";
+import { apiPost } from "./api";
 
-/** Asks one job over its socket: `onPart` gets each streamed piece; the promise answers the result. */
-export function streamJob<T = Record<string, unknown>>(
-  runId: number,
-  kind: string,
-  args: Record<string, unknown>,
-  onPart: (part: Record<string, unknown>) => void,
-  token?: string,
-): Promise<T> {
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
+/** Asks a run for one short job and answers its result (an ApiError with the server's sentence otherwise). */
+export async function runJob<T = Record<string, unknown>>(runId: number, kind: string, args: Record<string, unknown>, token?: string): Promise<T> {
   const query = token ? `?token=${encodeURIComponent(token)}` : "";
-  const socket = new WebSocket(`${scheme}://${location.host}/ws/runs/${runId}/jobs/${query}`);
-  return new Promise<T>((resolve, reject) => {
+  const answer = await apiPost<{ kind: string; result: T }>(`runs/${runId}/jobs${query}`, { kind, args });
+  return answer.result;
+}
+
+/** Asks for a job over the socket; each `part` goes to `onPart`, the promise answers the final result. */
+export function streamJob<T = Record<string, unknown>>(runId: number, kind: string, args: Record<string, unknown>, onPart: (part: Record<string, unknown>) => void, token?: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const query = token ? `?token=${encodeURIComponent(token)}` : "";
+    const socket = new WebSocket(`${scheme}://${location.host}/ws/runs/${runId}/jobs/${query}`);
     let settled = false;
-    socket.onopen = () => socket.send(JSON.stringify({ kind, args }));
-    socket.onmessage = (event: MessageEvent) => {
-      const message = JSON.parse(String(event.data)) as { type: string; data?: Record<string, unknown>; message?: string };
-      if (message.type === "part" && message.data) onPart(message.data);
-      else if (message.type === "result") {
+    socket.addEventListener("open", () => socket.send(JSON.stringify({ kind, args })));
+    socket.addEventListener("message", (message) => {
+      const data = JSON.parse(String(message.data)) as { type: string; data?: Record<string, unknown>; message?: string };
+      if (data.type === "part" && data.data) onPart(data.data);
+      else if (data.type === "result") {
         settled = true;
-        resolve(message.data as T);
+        resolve(data.data as T);
         socket.close();
-      } else if (message.type === "error") {
+      } else if (data.type === "error") {
         settled = true;
-        reject(new ApiError(422, [{ path: "", message: message.message ?? "The job failed." }]));
+        reject(new Error(data.message ?? "The job failed."));
         socket.close();
       }
-    };
-    socket.onclose = () => {
-      if (!settled) reject(new ApiError(0, [{ path: "", message: "Sampling is not available on this server yet." }]));
-    };
+    });
+    socket.addEventListener("close", () => {
+      if (!settled) reject(new Error("The connection closed before the job answered; try again."));
+    });
   });
 }
