@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -108,12 +109,16 @@ PreviewName = Annotated[Literal[tuple(PREVIEWS)], WithJsonSchema({"type": "strin
 
 
 @api.post("/tasks/{name}/preview", response=answers({200: dict[str, Any]}, *BODY_ERRORS, 403),
-          summary="What a run of this task would train on (for basics: its data points)")
+          summary="What a run of this task would train on (basics: its data points) or need (style: memory and time, and whether this server takes it)")
 def preview_task(request, name: PreviewName, payload: PreviewIn):  # type: ignore[valid-type]
     task = TASKS[name]
     config = parse_config(task, payload.config)
     check_references(request, config.model_dump(mode="json"))
-    return task.preview(config)
+    answer = task.preview(config)
+    if hasattr(task, "refusal"):  # what the server would say to this run, before it is asked to train it
+        answer["memory_budget"] = settings.LAYERLAB_RUN_MEMORY
+        answer["refusal"] = task.refusal(config, settings.LAYERLAB_RUN_MEMORY)
+    return answer
 
 
 def parse_config(task, raw: dict[str, Any]):
@@ -136,6 +141,14 @@ def check_net(task, config) -> None:
             nets.inspect_net(spec)
         except nets.NetError as exc:
             raise ApiError(400, errors=[{"path": f"config.net.{e['path']}".rstrip("."), "message": e["message"]} for e in exc.errors]) from None
+
+
+def check_fits(task, config) -> None:
+    """A task that knows what a run needs before it starts (``refusal``) may say it would not fit this server."""
+    refusal = getattr(task, "refusal", None)
+    problem = refusal(config, settings.LAYERLAB_RUN_MEMORY) if refusal is not None else None
+    if problem:
+        raise ApiError(400, "config.size", problem)
 
 
 # --- networks ------------------------------------------------------------------------------

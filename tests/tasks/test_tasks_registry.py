@@ -6,7 +6,7 @@ from playground.tasks.basics import BasicsTask
 
 
 def test_basics_is_registered_under_its_name():
-    assert TASKS == {"basics": BasicsTask}
+    assert TASKS["basics"] is BasicsTask
     assert get_task("basics") is BasicsTask
     assert BasicsTask.name == "basics" and BasicsTask.title == "Basics: 2-D classification and regression"
 
