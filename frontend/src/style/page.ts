@@ -34,6 +34,10 @@ interface WeightsInfo {
   how: string;
 }
 
+function bytes(value: number): string {
+  return value >= 2 ** 30 ? `${(value / 2 ** 30).toFixed(1)} GB` : formatBytes(value);
+}
+
 function seconds(value: number): string {
   if (value < 1) return "under a second";
   if (value < 90) return `${Math.round(value)} s`;
@@ -71,7 +75,6 @@ export class StylePage {
     byId("losses-key").append(lossesKey());
     this.view = new StyleRunView({
       status: byId("status-line"),
-      note: byId("run-note"),
       chart: lossesChart(byId("losses-chart"), 170),
       result: byId<HTMLImageElement>("result-image"),
       caption: byId("result-caption"),
@@ -242,7 +245,7 @@ export class StylePage {
       box.classList.toggle("refused", Boolean(answer.refusal));
       box.textContent = answer.refusal
         ? `Too big for this server: ${answer.refusal}.`
-        : `Needs about ${formatBytes(memory_bytes)} of memory (of ${formatBytes(answer.memory_budget)} a run may use) and about ${seconds(time.cpu)} on a CPU, ${seconds(time.cuda)} on a GPU.`;
+        : `Needs about ${bytes(memory_bytes)} of memory (of ${bytes(answer.memory_budget)} a run may use) and about ${seconds(time.cpu)} on a CPU, ${seconds(time.cuda)} on a GPU.`;
     } catch (error) {
       if (count !== this.estimateCount) return;
       box.classList.add("refused");

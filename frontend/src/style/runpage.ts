@@ -14,7 +14,6 @@ export const mountStyleRun: MountRunView = ({ root, run, status, note, settings,
     h(
       "div",
       { className: "run-grid style-run" },
-      h("section", { className: "panel", "aria-labelledby": "run-inputs-title" }, h("h2", { id: "run-inputs-title" }, "Pictures"), inputs),
       h(
         "section",
         { className: "panel style-result", "aria-labelledby": "run-result-title" },
@@ -24,6 +23,7 @@ export const mountStyleRun: MountRunView = ({ root, run, status, note, settings,
         h("h3", { className: "chart-title" }, "Losses ", lossesKey()),
         chart,
       ),
+      h("section", { className: "panel", "aria-labelledby": "run-inputs-title" }, h("h2", { id: "run-inputs-title" }, "Pictures"), inputs),
       settings,
     ),
   );

@@ -10,7 +10,7 @@ export const LOSSES = [
   { key: "total", label: "total", color: "#25313f" },
   { key: "content", label: "content", color: "#166eb5" },
   { key: "style", label: "style", color: "#d9682b" },
-  { key: "tv", label: "smoothness (TV)", color: "#2e965a", dash: [4, 3] },
+  { key: "tv", label: "smoothness", color: "#2e965a", dash: [4, 3] },
 ] as const;
 
 /** The latest numbers of a run, and its state. */
