@@ -115,9 +115,8 @@ def preview_task(request, name: PreviewName, payload: PreviewIn):  # type: ignor
     config = parse_config(task, payload.config)
     check_references(request, config.model_dump(mode="json"))
     answer = task.preview(config)
-    if hasattr(task, "refusal"):  # what the server would say to this run, before it is asked to train it
-        answer["memory_budget"] = settings.LAYERLAB_RUN_MEMORY
-        answer["refusal"] = task.refusal(config, settings.LAYERLAB_RUN_MEMORY)
+    if hasattr(task, "needs"):  # what this server would say to this run, before it is asked to train it
+        answer.update(task.needs(config, settings.LAYERLAB_RUN_MEMORY, settings.DATA_DIR))
     return answer
 
 
@@ -144,11 +143,10 @@ def check_net(task, config) -> None:
 
 
 def check_fits(task, config) -> None:
-    """A task that knows what a run needs before it starts (``refusal``) may say it would not fit this server."""
-    refusal = getattr(task, "refusal", None)
-    problem = refusal(config, settings.LAYERLAB_RUN_MEMORY) if refusal is not None else None
-    if problem:
-        raise ApiError(400, "config.size", problem)
+    """A task that knows what a run needs before it starts (``needs``) may say it would not fit this server."""
+    needs = task.needs(config, settings.LAYERLAB_RUN_MEMORY, settings.DATA_DIR) if hasattr(task, "needs") else {}
+    if needs.get("refusal"):
+        raise ApiError(400, "config.size", needs["refusal"])
 
 
 # --- networks ------------------------------------------------------------------------------

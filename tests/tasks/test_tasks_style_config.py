@@ -71,7 +71,8 @@ def test_the_estimate_grows_with_the_picture_and_the_depth():
     assert large["seconds"]["cpu"] > 10 * small["seconds"]["cpu"] > 0
     shallow = estimate(StyleConfig(size=512, content_layers=[], style_layers=["conv1_1", "conv2_1"]))
     assert shallow["memory_bytes"] < large["memory_bytes"] and shallow["seconds"]["cpu"] < large["seconds"]["cpu"] / 5
-    assert StyleTask.preview({"size": 128})["estimate"] == small
+    assert StyleTask.preview({"size": 128})["estimates"]["imagenet"] == small
+    assert StyleTask.preview({"size": 128})["estimates"]["random"]["seconds"]["cpu"] < small["seconds"]["cpu"] / 8
 
 
 def test_a_run_too_big_for_the_budget_is_refused_naming_the_largest_size_that_fits():

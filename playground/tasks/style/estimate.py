@@ -24,25 +24,28 @@ OVERHEAD_BYTES = 64 * 2**20  # the allocator's rounding, cuDNN's workspace, the 
 MACS_PER_SECOND = {"cpu": 2.0e10, "cuda": 2.0e12}
 
 
-def layer_costs(side_width: int, side_height: int, last_layer: int) -> tuple[int, int, int]:
-    """(weights, activation elements, forward MACs) of VGG-19's layers 0..last_layer on a width × height picture."""
+def layer_costs(side_width: int, side_height: int, last_layer: int, scale: float = 1.0) -> tuple[int, int, int]:
+    """(weights, activation elements, forward MACs) of VGG-19's layers 0..last_layer on a width × height picture,
+    with ``scale`` times its channels (the offline stand-in has a quarter)."""
     params = activations = macs = 0
     channels, height, width = 3, side_height, side_width
     for layer in LAYERS[: last_layer + 1]:
         if layer.type == "Conv2d":
-            params += layer.channels * channels * 9 + layer.channels
-            macs += layer.channels * channels * 9 * height * width
-            channels = layer.channels
+            out = max(1, round(layer.channels * scale))
+            params += out * channels * 9 + out
+            macs += out * channels * 9 * height * width
+            channels = out
         elif layer.type == "MaxPool2d":
             height, width = height // 2, width // 2
         activations += channels * height * width
     return params, activations, macs
 
 
-def estimate(config: StyleConfig, size: int | None = None) -> dict[str, Any]:
-    """Memory in bytes and seconds per device kind for ``config`` (at ``size`` instead of its own, if given)."""
+def estimate(config: StyleConfig, size: int | None = None, scale: float = 1.0) -> dict[str, Any]:
+    """Memory in bytes and seconds per device kind for ``config`` (at ``size`` instead of its own, if given),
+    with a network of ``scale`` times VGG-19's channels."""
     side = size or config.size
-    params, activations, macs = layer_costs(side, side, config.last_layer)
+    params, activations, macs = layer_costs(side, side, config.last_layer, scale)
     image = 3 * side * side
     optimiser_images = 2 * HISTORY + 3 if config.optimizer == "lbfgs" else 4
     styles = 2 if config.style_b else 1
@@ -57,26 +60,26 @@ def estimate(config: StyleConfig, size: int | None = None) -> dict[str, Any]:
     }
 
 
-def largest_size(config: StyleConfig, budget_bytes: int) -> int | None:
+def largest_size(config: StyleConfig, budget_bytes: int, scale: float = 1.0) -> int | None:
     """The largest size (a multiple of 16) at which the run fits ``budget_bytes``, or None if not even the smallest does."""
     low, high = MIN_SIZE // 16, MAX_SIZE // 16
-    if estimate(config, low * 16)["memory_bytes"] > budget_bytes:
+    if estimate(config, low * 16, scale)["memory_bytes"] > budget_bytes:
         return None
     while low < high:
         middle = (low + high + 1) // 2
-        if estimate(config, middle * 16)["memory_bytes"] <= budget_bytes:
+        if estimate(config, middle * 16, scale)["memory_bytes"] <= budget_bytes:
             low = middle
         else:
             high = middle - 1
     return low * 16
 
 
-def refusal(config: StyleConfig, budget_bytes: int) -> str | None:
+def refusal(config: StyleConfig, budget_bytes: int, scale: float = 1.0) -> str | None:
     """Why the run would not fit ``budget_bytes`` of device memory, naming the size that would; None if it fits."""
-    need = estimate(config)["memory_bytes"]
+    need = estimate(config, scale=scale)["memory_bytes"]
     if need <= budget_bytes:
         return None
-    fits = largest_size(config, budget_bytes)
+    fits = largest_size(config, budget_bytes, scale)
     advice = (f"the largest size that fits with these settings is {fits} px" if fits
               else "choose fewer or shallower layers")
     return (f"at {config.size} px this run needs about {gigabytes(need)} of device memory, more than the "

@@ -16,6 +16,7 @@ every half second); the picture as it forms (``image`` "result", WebP) every
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,8 +31,10 @@ from playground.tasks.style.config import StyleConfig
 from playground.tasks.style.estimate import estimate, refusal
 from playground.tasks.style.lessons import LESSONS
 from playground.tasks.style.losses import Objective
-from playground.tasks.style.vgg import FEATURE_LAYERS, LAYERS, FeatureNetwork, feature_network, vgg19_spec
+from playground.tasks.style.vgg import (FALLBACK_WIDTH, FEATURE_LAYERS, LAYERS, FeatureNetwork, feature_network,
+                                        vgg19_spec, weights_available)
 
+NETWORK_SCALES = {"imagenet": 1.0, "random": FALLBACK_WIDTH}  # each network's channels, as a share of VGG-19's
 READ_EVERY_SECONDS = 0.5  # the longest the losses wait on the device before they are read and sent
 FRAME_SIDE = 256  # pictures sent while the result forms are at most this big; the final one is full size
 NETWORK_WORDS = {
@@ -138,13 +141,17 @@ class StyleTask(Task):
 
     @classmethod
     def preview(cls, config: StyleConfig | dict[str, Any]) -> dict[str, Any]:
-        """What a run with this configuration would need: memory and time, before it starts."""
-        return {"estimate": estimate(cls.Config.model_validate(config))}
+        """What a run with this configuration would need with either network: memory and time, before it starts."""
+        config = cls.Config.model_validate(config)
+        return {"estimates": {network: estimate(config, scale=scale) for network, scale in NETWORK_SCALES.items()}}
 
     @classmethod
-    def refusal(cls, config: StyleConfig, memory_budget: int) -> str | None:
-        """Why the server cannot take this run (it would not fit the device's memory), or None."""
-        return refusal(config, memory_budget)
+    def needs(cls, config: StyleConfig, memory_budget: int, data_dir: Path | None) -> dict[str, Any]:
+        """What a run needs on this server (whose weights are in ``data_dir``), and why it cannot have it, if so."""
+        network = "imagenet" if weights_available(data_dir) else "random"
+        scale = NETWORK_SCALES[network]
+        return {"network": network, "estimate": estimate(config, scale=scale), "memory_budget": memory_budget,
+                "refusal": refusal(config, memory_budget, scale)}
 
     def run(self, config: StyleConfig | dict[str, Any], ctx: RunContext) -> None:
         config = self.Config.model_validate(config)
