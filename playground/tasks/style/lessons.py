@@ -13,11 +13,12 @@ LESSONS: list[dict[str, Any]] = [
     {
         "title": "Content, style, and both",
         "explanation": "Started from noise, the content loss alone rebuilds the picture's shapes from what the "
-                       "network sees at conv4_2; the style loss alone paints the style's colours and strokes "
-                       "everywhere, with no shapes at all. Together they paint the scene in the style.",
+                       "network sees at conv2_2 (deeper layers keep less of the detail); the style loss alone paints "
+                       "the style's colours and strokes everywhere, with no shapes at all. Together they paint the "
+                       "scene in the style.",
         "presets": [
             {"id": "content-only", "label": "Content only",
-             "config": {"init": "noise", "content_layers": ["conv4_2"], "style_layers": [], "tv_weight": 0.0,
+             "config": {"init": "noise", "content_layers": ["conv2_2"], "style_layers": [], "tv_weight": 1.0,
                         "iterations": 150}},
             {"id": "style-only", "label": "Style only",
              "config": {"init": "noise", "content_layers": [], "style_layers": ALL_STYLE, "tv_weight": 1.0,
