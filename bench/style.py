@@ -61,13 +61,15 @@ def bare(config, device: torch.device) -> np.ndarray:
     body, mean, std = network.body, network.mean, network.std
     content_at = [FEATURE_LAYERS[n].index for n in config.content_layers]
     style_at = [FEATURE_LAYERS[n].index for n in config.style_layers]
-    last = max(content_at + style_at)
+    wanted = set(content_at + style_at)
+    last = max(wanted)
 
     def features(image):
         out, x = {}, (image - mean) / std
         for index, module in enumerate(body[: last + 1]):
             x = module(x)
-            out[index] = x
+            if index in wanted:
+                out[index] = x
         return out
 
     def gram(f):

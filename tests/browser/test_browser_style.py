@@ -57,3 +57,26 @@ def test_a_style_run_has_its_own_view_on_its_page(page, server_url):
     expect(page.locator("[role=status]")).to_contain_text("Finished", timeout=30_000)
     expect(page.locator(".input-picture")).to_have_count(2)
     expect(page.get_by_role("link", name="Download PNG")).to_be_visible()
+
+
+def png(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 60, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("expected_console_errors", [[r"status of 400"]])
+def test_an_uploaded_picture_becomes_a_choice_and_a_bad_one_is_refused_in_words(page, server_url, expected_console_errors):
+    page.goto(f"{server_url}/style")
+    content = page.get_by_role("group", name="Content: what is painted")
+    content.locator("input[type=file]").set_input_files(files=[{"name": "mine.png", "mimeType": "image/png", "buffer": png(80, 60)}])
+    mine = content.get_by_role("radio", name="Yours")
+    expect(mine).to_be_checked(timeout=15_000)
+    assert re.search(r"content=upload%3A\d+|content=upload:\d+", page.url), page.url
+    expect(page.get_by_role("group", name="Style: how it is painted").get_by_role("radio", name="Yours")).to_have_count(1)
+    expect(page.locator("#chosen-pair figcaption").first).to_have_text("Content: Your picture")
+
+    style = page.get_by_role("group", name="Style: how it is painted")
+    style.locator("input[type=file]").set_input_files(files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"not a picture at all" * 20}])
+    expect(style.get_by_role("alert")).to_contain_text("not a PNG, JPEG or WebP picture", timeout=15_000)
+    expect(style.get_by_role("radio", name="Yours")).to_have_count(1)  # only the good one

@@ -18,7 +18,7 @@ from playground.tasks.style.config import MAX_SIZE, MIN_SIZE, StyleConfig
 from playground.tasks.style.vgg import LAYERS
 
 HISTORY = 20  # L-BFGS's history_size (PyTorch's default of 100 would keep 100 pairs of images)
-ACTIVATION_COPIES = 2.2  # activations kept for backward, their gradients, the targets: measured on CUDA
+ACTIVATION_COPIES = 2.2  # activations kept for backward, their gradients at the peak, and some slack
 OVERHEAD_BYTES = 64 * 2**20  # the allocator's rounding, cuDNN's workspace, the result's copies
 # Multiply-accumulates per second of a style run (forward and backward), by device kind: rough, for "about".
 MACS_PER_SECOND = {"cpu": 2.0e10, "cuda": 2.0e12}
