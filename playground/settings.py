@@ -5,6 +5,7 @@ embedded default: SQLite, the in-memory channel layer and local worker processes
 all files under one data directory. Setting DATABASE_URL, REDIS_URL and
 a shared media directory move the site towards the scale-out mode (docs/deployment.md).
 """
+import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -135,6 +136,11 @@ if LAYERLAB_EXECUTOR not in ("local", "none"):
     raise ImproperlyConfigured("LAYERLAB_EXECUTOR must be local or none")
 LAYERLAB_SLOTS = envint("LAYERLAB_SLOTS", 2, minimum=1)
 LAYERLAB_DEVICE = envstr("LAYERLAB_DEVICE", "auto")  # auto, cpu, cuda, cuda:1 ...
+# Device memory one run may use (bytes): a task that knows its needs before it starts (Style) is refused
+# past it, naming the largest size that fits. Default: a share of this machine's memory, at most 8 GB;
+# on a GPU server set it to the GPU's memory divided by the slots that share it.
+LAYERLAB_RUN_MEMORY = envint("LAYERLAB_RUN_MEMORY", min(
+    8 * 2**30, os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // (LAYERLAB_SLOTS + 1)), minimum=2**20)
 LAYERLAB_RUN_TIME_LIMIT = envint("LAYERLAB_RUN_TIME_LIMIT", 30 * 60, minimum=1)
 LAYERLAB_CANCEL_GRACE = float(envstr("LAYERLAB_CANCEL_GRACE", "1.0"))
 # Abandoned runs give their slot back: one paused this long is stopped, and one a page started

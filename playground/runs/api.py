@@ -112,15 +112,18 @@ PreviewName = Annotated[Literal[tuple(PREVIEWS)], WithJsonSchema({"type": "strin
 
 
 @api.post("/tasks/{name}/preview", response=answers({200: dict[str, Any]}, *BODY_ERRORS, 403),
-          summary="What a run of this task would train on (for basics: its data points)")
+          summary="What a run of this task would train on (basics: its data points) or need (style: memory and time, and whether this server takes it)")
 def preview_task(request, name: PreviewName, payload: PreviewIn):  # type: ignore[valid-type]
     task = TASKS[name]
     config = parse_config(task, payload.config)
     check_references(request, config.model_dump(mode="json"))
     try:
-        return task.preview(config, data_dir=Path(settings.DATA_DIR), uploads_dir=upload_root())
-    except TaskFailure as failure:  # a corpus not on this server: the sentence says how to get it
+        answer = task.preview(config, data_dir=Path(settings.DATA_DIR), uploads_dir=upload_root())
+    except TaskFailure as failure:  # a dataset not on this server: the sentence says how to get it
         raise ApiError(400, errors=[{"path": "config", "message": str(failure)}]) from None
+    if hasattr(task, "needs"):  # what this server would say to this run, before it is asked to train it
+        answer.update(task.needs(config, settings.LAYERLAB_RUN_MEMORY, settings.DATA_DIR))
+    return answer
 
 
 def parse_config(task, raw: dict[str, Any]):
@@ -143,6 +146,13 @@ def check_net(task, config) -> None:
             nets.inspect_net(spec)
         except nets.NetError as exc:
             raise ApiError(400, errors=[{"path": f"config.net.{e['path']}".rstrip("."), "message": e["message"]} for e in exc.errors]) from None
+
+
+def check_fits(task, config) -> None:
+    """A task that knows what a run needs before it starts (``needs``) may say it would not fit this server."""
+    needs = task.needs(config, settings.LAYERLAB_RUN_MEMORY, settings.DATA_DIR) if hasattr(task, "needs") else {}
+    if needs.get("refusal"):
+        raise ApiError(400, "config.size", needs["refusal"])
 
 
 # --- networks ------------------------------------------------------------------------------

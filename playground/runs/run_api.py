@@ -132,10 +132,11 @@ def queue(request, task_name: str, config: dict[str, Any], parent: Run | None = 
 
 @router.post("", response=answers({201: CreatedRunOut}, *BODY_ERRORS, *WRITE_ERRORS, 429), summary="Queue a run")
 def create_run(request, payload: RunIn):
-    from playground.runs.api import check_net
+    from playground.runs.api import check_fits, check_net
 
     task = TASKS[payload.task]
     check_net(task, payload.config)
+    check_fits(task, payload.config)
     check_references(request, payload.config.model_dump(mode="json"))
     return queue(request, task.name, payload.config.model_dump(mode="json"), stop_when_unwatched=payload.stop_when_unwatched)
 
