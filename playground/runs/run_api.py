@@ -1,7 +1,7 @@
 """Run routes: create, read, replay, and control runs (docs/api.md, "Runs")."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from django.conf import settings
 from django.db import transaction
@@ -15,7 +15,8 @@ from playground.runs.executor import get_executor
 from playground.runs.models import ACTIVE, TERMINAL, Run
 from playground.runs.runner import checkpoint_dir
 from playground.runs.schemas import (
-    BODY_ERRORS, WRITE_ERRORS, ContinueIn, ControlIn, CreatedRunOut, EventsOut, RunIn, RunOut, answers,
+    BODY_ERRORS, WRITE_ERRORS, ContinueIn, ControlIn, CreatedRunOut, EventsOut, RunIn, RunOut, Status as RunStatus,
+    VisibilityIn, answers,
 )
 from playground.runs.guards import Visitor
 from playground.tasks import TASKS
@@ -40,6 +41,7 @@ def run_out(request, run: Run) -> dict[str, Any]:
         "last_seq": store.last_seq(run.pk),
         "share_token": run.share_token if mine else None,
         "is_owner": mine,
+        "visibility": run.visibility,
         "net": net_of(run),
     }
 
@@ -136,11 +138,16 @@ def create_run(request, payload: RunIn):
 
 
 @router.get("", response=answers({200: list[RunOut]}, 400), summary="Your recent runs (by your session or account)")
-def list_runs(request, limit: int = Query(50, ge=1, le=200)):
+def list_runs(request, limit: int = Query(50, ge=1, le=200), status: Optional[RunStatus] = None,  # type: ignore[valid-type]
+              task: Optional[str] = Query(None, max_length=32)):
     if not request.user.is_authenticated and not request.session.session_key:
         return []
-    runs = Run.objects.filter(**access.owner_filter(request)).order_by("-created")[:limit]
-    return [run_out(request, run) for run in runs]
+    runs = Run.objects.filter(**access.owner_filter(request))
+    if status:
+        runs = runs.filter(status=status)
+    if task:
+        runs = runs.filter(task=task)
+    return [run_out(request, run) for run in runs.order_by("-created")[:limit]]
 
 
 @router.get("/{int:run_id}", response=answers({200: RunOut}, 400, 404), summary="A run")
@@ -198,6 +205,20 @@ def resume_run(request, run_id: int):
              summary="Change a running run's learning rate")
 def control_run(request, run_id: int, payload: ControlIn):
     return _request(request, request.auth, learning_rate=payload.learning_rate)
+
+
+@router.post("/{int:run_id}/visibility", auth=RUN_OWNER, response=answers({200: RunOut}, *OWNER_ERRORS, *BODY_ERRORS),
+             summary="Choose who sees a run: private, course, link or public")
+def set_visibility(request, run_id: int, payload: VisibilityIn):
+    from playground.runs import feed
+
+    run = request.auth
+    Run.objects.filter(pk=run.pk).update(visibility=payload.visibility)
+    run.visibility = payload.visibility
+    watched = feed.loaded_run(run.pk)  # sockets that join this process's feed from now on check the new one
+    if watched is not None:
+        watched.visibility = payload.visibility
+    return run_out(request, run)
 
 
 @router.post("/{int:run_id}/continue", auth=RUN_OWNER,

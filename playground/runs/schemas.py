@@ -12,12 +12,13 @@ from typing import Annotated, Any, Literal, Optional, Union
 from ninja import Schema
 from pydantic import ConfigDict, Field, StrictBool, StrictFloat, StrictInt, WithJsonSchema, create_model
 
-from playground.runs.models import STATUSES
+from playground.runs.models import STATUSES, VISIBILITIES
 from playground.tasks import TASKS
 
 # An enum even while the registry holds one task (pydantic would write a const).
 TaskName = Annotated[Literal[tuple(TASKS)], WithJsonSchema({"type": "string", "enum": list(TASKS)})]  # type: ignore[valid-type]
 Status = Literal[STATUSES]  # type: ignore[valid-type]
+Visibility = Literal[VISIBILITIES]  # type: ignore[valid-type]
 
 
 class Body(Schema):
@@ -134,6 +135,8 @@ class RunOut(Schema):
     last_seq: int
     share_token: Optional[str] = Field(description="Read-only access for others (?token=); only its owner sees it.")
     is_owner: bool
+    visibility: Visibility = Field(  # type: ignore[valid-type]
+        description="Who besides its owner sees it: private (nobody), course (its course), link (share-token holders), public (everyone, in the gallery).")
     net: Optional[dict[str, Any]] = Field(
         description="The network the configuration trains, as a spec for POST /api/nets/inspect; null when the task has none."
     )
@@ -158,6 +161,10 @@ class EventsOut(Schema):
 
 class ControlIn(Body):
     learning_rate: StrictFloat = Field(gt=0, le=10, allow_inf_nan=False)
+
+
+class VisibilityIn(Body):
+    visibility: Visibility  # type: ignore[valid-type]
 
 
 class ContinueIn(Body):
