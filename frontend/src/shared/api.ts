@@ -66,7 +66,7 @@ export function csrfToken(cookie: string = typeof document === "undefined" ? "" 
 }
 
 /** Sends one JSON request under /api/ and answers the parsed body, or throws an ApiError. */
-export async function apiRequest<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+export async function apiRequest<T>(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (method !== "GET") {
     headers["Content-Type"] = "application/json";
@@ -98,4 +98,9 @@ export function apiGet<T>(path: string): Promise<T> {
 /** POST a JSON body under /api/. */
 export function apiPost<T>(path: string, body: unknown = {}): Promise<T> {
   return apiRequest<T>("POST", path, body);
+}
+
+/** DELETE under /api/. */
+export function apiDelete<T = void>(path: string): Promise<T> {
+  return apiRequest<T>("DELETE", path);
 }
