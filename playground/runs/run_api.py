@@ -12,10 +12,11 @@ from playground.files.uploads import check_references
 from playground.runs import access, store
 from playground.runs.errors import ApiError
 from playground.runs.executor import get_executor
+from playground.runs.metrics import key_metric, latest_metrics
 from playground.runs.models import ACTIVE, TERMINAL, Run
 from playground.runs.runner import checkpoint_dir
 from playground.runs.schemas import (
-    BODY_ERRORS, WRITE_ERRORS, ContinueIn, ControlIn, CreatedRunOut, EventsOut, RunIn, RunOut, Status as RunStatus,
+    BODY_ERRORS, WRITE_ERRORS, ContinueIn, ControlIn, CreatedRunOut, EventsOut, RunIn, RunListOut, RunOut, Status as RunStatus,
     VisibilityIn, answers,
 )
 from playground.runs.guards import Visitor
@@ -137,7 +138,7 @@ def create_run(request, payload: RunIn):
     return queue(request, task.name, payload.config.model_dump(mode="json"), stop_when_unwatched=payload.stop_when_unwatched)
 
 
-@router.get("", response=answers({200: list[RunOut]}, 400), summary="Your recent runs (by your session or account)")
+@router.get("", response=answers({200: list[RunListOut]}, 400), summary="Your recent runs (by your session or account)")
 def list_runs(request, limit: int = Query(50, ge=1, le=200), status: Optional[RunStatus] = None,  # type: ignore[valid-type]
               task: Optional[str] = Query(None, max_length=32)):
     if not request.user.is_authenticated and not request.session.session_key:
@@ -147,7 +148,7 @@ def list_runs(request, limit: int = Query(50, ge=1, le=200), status: Optional[Ru
         runs = runs.filter(status=status)
     if task:
         runs = runs.filter(task=task)
-    return [run_out(request, run) for run in runs.order_by("-created")[:limit]]
+    return [{**run_out(request, run), "metric": key_metric(latest_metrics(run.pk))} for run in runs.order_by("-created")[:limit]]
 
 
 @router.get("/{int:run_id}", response=answers({200: RunOut}, 400, 404), summary="A run")

@@ -142,6 +142,10 @@ class RunOut(Schema):
     )
 
 
+class RunListOut(RunOut):
+    metric: Optional[dict[str, Any]] = Field(description="{name, value}: the run's latest test accuracy or, failing that, a loss.")
+
+
 class CreatedRunOut(RunOut):
     owner_token: str = Field(description="Controls this run (Authorization: Bearer ...); given only now, keep it.")
 
