@@ -4,6 +4,7 @@ import { apiGet, ApiError } from "../shared/api";
 import { byId } from "../shared/dom";
 import { parsePalette } from "../shared/palette";
 import { assignmentContext, sharedConfig, withLocks } from "../shared/pagecontext";
+import { parseState } from "../shared/state";
 import type { TaskInfo } from "../shared/tasks";
 import { BasicsPage } from "./page";
 import { BasicsState } from "./state";
@@ -22,8 +23,8 @@ async function main(): Promise<void> {
       state.values = { ...state.values, ...shared.config } as typeof state.values;
       history.replaceState(null, "", "/basics");
     } else if (assignment) {
-      state.values = { ...state.values, ...assignment.config } as typeof state.values;
-      if (location.hash) state.readHash(location.hash);
+      // The assignment's settings, then what the student changed (the address), then the locks again.
+      state.values = { ...state.values, ...assignment.config, ...parseState(location.hash, state.props) } as typeof state.values;
       state.values = withLocks(state.values, assignment);
     } else {
       state.readHash(location.hash);

@@ -64,7 +64,7 @@ export async function showAssignment(root: HTMLElement, assignmentId: number): P
     h("div", { className: "class-grid" },
       h("section", { className: "panel", "aria-labelledby": "instructions-title" }, h("h2", { id: "instructions-title" }, "Instructions"),
         instructions.childNodes.length ? instructions : h("p", { className: "hint" }, "None.")),
-      h("section", { className: "panel", "aria-labelledby": "rules-title" }, h("h2", { id: "rules-title" }, "Rules"), h("ul", {}, ruleLines(assignment).map((line) => h("li", {}, line)))),
+      h("section", { className: "panel", "aria-labelledby": "rules-title" }, h("h2", { id: "rules-title" }, "Rules"), h("ul", { className: "rules" }, ruleLines(assignment).map((line) => h("li", {}, line)))),
       h("section", { className: "panel", "aria-labelledby": "board-title" }, h("h2", { id: "board-title" }, "Leaderboard"), leaderboardTable(board, assignment.metric)),
       assignment.is_teacher
         ? null

@@ -13,7 +13,7 @@ import { settingName } from "./settingtext";
 /** The assignment's rules as sentences. */
 export function ruleLines(assignment: Assignment): string[] {
   const lines = [`Scored by ${metricWords(assignment.metric, assignment.higher_is_better)}.`];
-  if (assignment.locked.length) lines.push(`Locked: ${assignment.locked.filter((n) => n in assignment.config).map(settingName).join(", ")}.`);
+  if (assignment.locked.length) lines.push(`Locked: ${assignment.locked.filter((n) => assignment.config[n] !== null && assignment.config[n] !== undefined).map(settingName).join(", ")}.`);
   if (assignment.max_params !== null) lines.push(`At most ${formatCount(assignment.max_params)} parameters.`);
   if (assignment.max_epochs !== null) lines.push(`At most ${formatCount(assignment.max_epochs)} epochs.`);
   if (assignment.allowed_layers.length) lines.push(`Layers allowed: ${assignment.allowed_layers.join(", ")}.`);
