@@ -39,9 +39,10 @@ function signIn(root: HTMLElement): void {
   );
   root.replaceChildren(
     h("h1", {}, "Sign in"),
-    h("p", { className: "hint" }, "Runs you trained before signing in become your account's."),
-    form.element,
-    h("p", {}, h("a", { href: "/account/signup" }, "Make an account"), " · ", h("a", { href: "/account/reset" }, "Forgot your password?")),
+    h("section", { className: "panel auth-panel" },
+      h("p", { className: "hint" }, "Runs you trained before signing in become your account's."),
+      form.element,
+      h("p", {}, h("a", { href: "/account/signup" }, "Make an account"), " · ", h("a", { href: "/account/reset" }, "Forgot your password?"))),
   );
 }
 
@@ -60,9 +61,10 @@ function signUp(root: HTMLElement): void {
   );
   root.replaceChildren(
     h("h1", {}, "Make an account"),
-    h("p", { className: "hint" }, "Keep your runs, join a class with its code, and make API tokens for scripts. Runs you trained before become your account's."),
-    form.element,
-    h("p", {}, "Have one? ", h("a", { href: "/account/signin" }, "Sign in")),
+    h("section", { className: "panel auth-panel" },
+      h("p", { className: "hint" }, "Keep your runs, join a class with its code, and make API tokens for scripts. Runs you trained before become your account's."),
+      form.element,
+      h("p", {}, "Have one? ", h("a", { href: "/account/signin" }, "Sign in"))),
   );
 }
 
@@ -72,7 +74,7 @@ function reset(root: HTMLElement): void {
     await apiPost("auth/password-reset", values);
     done.textContent = "If an account has that address, a link to choose a new password is on its way.";
   });
-  root.replaceChildren(h("h1", {}, "Reset your password"), form.element, done);
+  root.replaceChildren(h("h1", {}, "Reset your password"), h("section", { className: "panel auth-panel" }, form.element, done));
 }
 
 function resetConfirm(root: HTMLElement, args: Record<string, string | number>): void {
@@ -84,7 +86,7 @@ function resetConfirm(root: HTMLElement, args: Record<string, string | number>):
       location.assign("/my/runs");
     },
   );
-  root.replaceChildren(h("h1", {}, "Choose a new password"), form.element);
+  root.replaceChildren(h("h1", {}, "Choose a new password"), h("section", { className: "panel auth-panel" }, form.element));
 }
 
 function curlExample(token: string): string {

@@ -4,7 +4,6 @@ import { apiGet, ApiError } from "../shared/api";
 import { byId } from "../shared/dom";
 import { parsePalette } from "../shared/palette";
 import { assignmentContext, sharedConfig, withLocks } from "../shared/pagecontext";
-import { parseState } from "../shared/state";
 import type { TaskInfo } from "../shared/tasks";
 import { BasicsPage } from "./page";
 import { BasicsState } from "./state";
@@ -24,7 +23,7 @@ async function main(): Promise<void> {
       history.replaceState(null, "", "/basics");
     } else if (assignment) {
       // The assignment's settings, then what the student changed (the address), then the locks again.
-      state.values = { ...state.values, ...assignment.config, ...parseState(location.hash, state.props) } as typeof state.values;
+      state.readHash(location.hash, assignment.config);
       state.values = withLocks(state.values, assignment);
     } else {
       state.readHash(location.hash);

@@ -312,7 +312,7 @@ export class BasicsPage {
 
   private hashChanged(): void {
     if (location.hash.replace(/^#/, "") === this.writtenHash) return;
-    this.state.readHash(location.hash);
+    this.state.readHash(location.hash, this.assignment?.config);
     this.state.values = withLocks(this.state.values, this.assignment);
     void this.endRun();
     this.refresh();
