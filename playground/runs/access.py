@@ -116,3 +116,12 @@ def may_view(request, run: Run, token: str | None) -> bool:
 def owns_scope(scope, run: Run) -> bool:
     """Whether a WebSocket's visitor owns the run."""
     return _owns(scope.get("user"), scope.get("session"), run)
+
+
+def may_view_scope(scope, run: Run, token: str | None) -> bool:
+    """Whether a WebSocket's visitor may watch the run, its user already in the scope.
+
+    It may query the database (the viewer rules): call it from a thread (database_sync_to_async);
+    ``runs/consumers.may_watch`` does, looking the user up only when it must.
+    """
+    return owns_scope(scope, run) or others_may_view(scope.get("user"), run, token)
