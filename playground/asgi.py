@@ -30,8 +30,9 @@ from django.urls import get_resolver  # noqa: E402
 
 from playground.limits import BodyLimits, BodySizeLimit  # noqa: E402
 from playground.runs.executor import get_executor  # noqa: E402
+from playground.classroom.routing import websocket_urlpatterns as classroom_sockets  # noqa: E402
 from playground.runs.jobs import get_job_pool  # noqa: E402
-from playground.runs.routing import websocket_urlpatterns  # noqa: E402
+from playground.runs.routing import websocket_urlpatterns as run_sockets  # noqa: E402
 from playground.static import StaticFiles  # noqa: E402
 
 
@@ -54,7 +55,7 @@ application = AttachLoop(
             # The embedded default has no proxy in front, so Daphne serves /static/ itself.
             "http": BodySizeLimit(StaticFiles(django_app), BodyLimits.from_settings()),
             # Sessions only: the run's consumer looks the user up when it needs to (runs/consumers.py).
-            "websocket": AllowedHostsOriginValidator(SessionMiddlewareStack(URLRouter(websocket_urlpatterns))),
+            "websocket": AllowedHostsOriginValidator(SessionMiddlewareStack(URLRouter(run_sockets + classroom_sockets))),
         }
     )
 )

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "playground.runs",
     "playground.files",
     "playground.studio",
+    "playground.accounts",
+    "playground.sharing",
+    "playground.classroom",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "playground.accounts.bearer.PersonalTokens",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -192,6 +196,34 @@ LAYERLAB_EVENT_PAGE_BYTES = envint("LAYERLAB_EVENT_PAGE_BYTES", 1024 * 1024, min
 # Datasets and weights (playground/data/catalog.py) live in DATA_DIR/datasets and DATA_DIR/weights;
 # fetch_datasets downloads from their publishers, or from this base (a local mirror) when set.
 LAYERLAB_DOWNLOAD_BASE = envstr("LAYERLAB_DOWNLOAD_BASE", "")
+
+# Accounts (playground/accounts/): argon2 for new passwords (older hashes are upgraded at sign-in),
+# Django's validators, e-mail to the console unless an SMTP host is named.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+EMAIL_HOST = envstr("LAYERLAB_EMAIL_HOST", "")
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = envint("LAYERLAB_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = envstr("LAYERLAB_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = envstr("LAYERLAB_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("LAYERLAB_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = envstr("LAYERLAB_EMAIL_FROM", "LayerLab <layerlab@localhost>")
+LOGIN_URL = "/account/signin"
+# The first account made is a teacher (a one-person install needs no admin to start a class).
+LAYERLAB_FIRST_USER_IS_TEACHER = envbool("LAYERLAB_FIRST_USER_IS_TEACHER", True)
+# Failed sign-ins: this many per name and address (four times as many per address) in this many seconds.
+LAYERLAB_SIGNIN_ATTEMPTS = envint("LAYERLAB_SIGNIN_ATTEMPTS", 5, minimum=1)
+LAYERLAB_SIGNIN_WINDOW = envint("LAYERLAB_SIGNIN_WINDOW", 15 * 60, minimum=1)
+LAYERLAB_API_TOKENS_PER_USER = envint("LAYERLAB_API_TOKENS_PER_USER", 20, minimum=1)
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

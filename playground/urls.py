@@ -7,6 +7,9 @@ from playground.runs.api import api
 urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
+    path("", include("playground.accounts.urls")),
+    path("", include("playground.sharing.urls")),
+    path("", include("playground.classroom.urls")),
     path("", include("playground.studio.urls")),
 ]
 

@@ -188,6 +188,13 @@ def export_net(request, payload: ExportIn):
 from playground.files import api as files_api  # noqa: E402
 from playground.runs import run_api  # noqa: E402  (registers the run routes on `api`)
 
+from playground.accounts import api as accounts_api  # noqa: E402
+from playground.classroom import api as classroom_api  # noqa: E402
+from playground.sharing import api as sharing_api  # noqa: E402
+
 api.add_router("/runs", run_api.router)
 api.add_router("/", files_api.router)
+api.add_router("/", accounts_api.router)
+api.add_router("/", sharing_api.router)
+api.add_router("/", classroom_api.router)
 api.add_decorator(require_json_body, mode="view")  # every operation that reads a JSON body: 415 otherwise

@@ -26,13 +26,19 @@ from playground.runs.models import Run
 async def may_watch(scope, run, token: str) -> bool:
     """Whether this socket may watch the run.
 
-    The session arrives with the socket, unread; the signed-in user is looked up
-    (a trip to the database thread) only for a run a user owns, when no share
-    token lets the socket in, and not for each of a class's sockets.
+    The session arrives with the socket, unread. A public run, or one shared by link
+    with its token, lets the socket in without looking anyone up, so a class opening
+    one shared run costs no trip to the database thread per socket; otherwise the
+    signed-in user is looked up for the owner's and the classroom's checks.
     """
-    if run.owner_id is not None and not access.token_matches(run, token):
-        scope["user"] = await get_user(scope)
-    return access.may_view_scope(scope, run, token)
+    if access.open_to(run, token):
+        return True
+    if run.owner_id is None and access.owns_scope(scope, run):
+        return True
+    scope["user"] = await get_user(scope)
+    if access.owns_scope(scope, run):
+        return True
+    return await database_sync_to_async(access.others_may_view)(scope["user"], run, token)
 
 
 class RunConsumer(AsyncWebsocketConsumer):

@@ -226,6 +226,12 @@ class RunFeed:
 _feeds: dict[int, RunFeed] = {}
 
 
+def loaded_run(run_id: int) -> Run | None:
+    """The run as this process's feed of it loaded it, if one is open (its visibility is checked at each join)."""
+    feed = _feeds.get(run_id)
+    return feed.run if feed is not None else None
+
+
 def join(run_id: int, send: Callable[[str], Awaitable[None]]) -> tuple[RunFeed, Watch]:
     """This process's feed of the run (started by the first socket) and a place in it for a socket."""
     feed = _feeds.get(run_id)

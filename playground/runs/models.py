@@ -8,6 +8,8 @@ from django.db import models
 ACTIVE = ("queued", "running", "paused")
 TERMINAL = ("succeeded", "failed", "cancelled")
 STATUSES = ACTIVE + TERMINAL
+# Who besides its owner sees a run: nobody, its course's members, holders of its share token, everyone.
+VISIBILITIES = ("private", "course", "link", "public")
 
 
 def new_share_token() -> str:
@@ -35,6 +37,7 @@ class Run(models.Model):
     # Where an anonymous run came from: quotas count per address as well as per session.
     client_address = models.CharField(max_length=64, blank=True, db_index=True)
     share_token = models.CharField(max_length=32, unique=True, default=new_share_token)
+    visibility = models.CharField(max_length=8, choices=[(v, v) for v in VISIBILITIES], default="link", db_index=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
     created = models.DateTimeField(auto_now_add=True)
     started = models.DateTimeField(null=True, blank=True)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Optional
 
 from asgiref.sync import sync_to_async
 
@@ -16,11 +16,12 @@ from playground.runs import access, store
 from playground.runs.errors import ApiError
 from playground.runs.executor import get_executor
 from playground.runs.jobs import JobError, get_job_pool, job_request
+from playground.runs.metrics import key_metric, latest_metrics
 from playground.runs.models import ACTIVE, TERMINAL, Run
 from playground.runs.runner import checkpoint_dir
 from playground.runs.schemas import (
-    BODY_ERRORS, WRITE_ERRORS, ContinueIn, ControlIn, CreatedRunOut, EventsOut, JobIn, JobOut, RunIn, RunOut,
-    answers,
+    BODY_ERRORS, WRITE_ERRORS, ContinueIn, ControlIn, CreatedRunOut, EventsOut, JobIn, JobOut, RunIn, RunListOut, RunOut,
+    Status as RunStatus, VisibilityIn, answers,
 )
 from playground.runs.guards import Visitor
 from playground.tasks import TASKS
@@ -45,6 +46,7 @@ def run_out(request, run: Run) -> dict[str, Any]:
         "last_seq": store.last_seq(run.pk),
         "share_token": run.share_token if mine else None,
         "is_owner": mine,
+        "visibility": run.visibility,
         "net": net_of(run),
     }
 
@@ -141,12 +143,17 @@ def create_run(request, payload: RunIn):
     return queue(request, task.name, payload.config.model_dump(mode="json"), stop_when_unwatched=payload.stop_when_unwatched)
 
 
-@router.get("", response=answers({200: list[RunOut]}, 400), summary="Your recent runs (by your session or account)")
-def list_runs(request, limit: int = Query(50, ge=1, le=200)):
+@router.get("", response=answers({200: list[RunListOut]}, 400), summary="Your recent runs (by your session or account)")
+def list_runs(request, limit: int = Query(50, ge=1, le=200), status: Optional[RunStatus] = None,  # type: ignore[valid-type]
+              task: Optional[str] = Query(None, max_length=32)):
     if not request.user.is_authenticated and not request.session.session_key:
         return []
-    runs = Run.objects.filter(**access.owner_filter(request)).order_by("-created")[:limit]
-    return [run_out(request, run) for run in runs]
+    runs = Run.objects.filter(**access.owner_filter(request))
+    if status:
+        runs = runs.filter(status=status)
+    if task:
+        runs = runs.filter(task=task)
+    return [{**run_out(request, run), "metric": key_metric(latest_metrics(run.pk))} for run in runs.order_by("-created")[:limit]]
 
 
 @router.get("/{int:run_id}", response=answers({200: RunOut}, 400, 404), summary="A run")
@@ -204,6 +211,20 @@ def resume_run(request, run_id: int):
              summary="Change a running run's learning rate")
 def control_run(request, run_id: int, payload: ControlIn):
     return _request(request, request.auth, learning_rate=payload.learning_rate)
+
+
+@router.post("/{int:run_id}/visibility", auth=RUN_OWNER, response=answers({200: RunOut}, *OWNER_ERRORS, *BODY_ERRORS),
+             summary="Choose who sees a run: private, course, link or public")
+def set_visibility(request, run_id: int, payload: VisibilityIn):
+    from playground.runs import feed
+
+    run = request.auth
+    Run.objects.filter(pk=run.pk).update(visibility=payload.visibility)
+    run.visibility = payload.visibility
+    watched = feed.loaded_run(run.pk)  # sockets that join this process's feed from now on check the new one
+    if watched is not None:
+        watched.visibility = payload.visibility
+    return run_out(request, run)
 
 
 @router.post("/{int:run_id}/continue", auth=RUN_OWNER,
