@@ -244,3 +244,21 @@ def test_bad_scale_out_settings_stop_start_up_saying_why(tmp_path, env, message)
     result = settings_in({"LAYERLAB_DATA_DIR": str(tmp_path), **env}, "")
     assert result.returncode != 0 and message in result.stderr
     assert ImproperlyConfigured.__name__ in result.stderr
+
+
+# --- the operator's page -------------------------------------------------------------------------
+
+
+def test_the_operator_page_shows_workers_what_runs_where_the_queue_and_failures_to_staff_only(client, django_user_model):
+    reaper.beat("celery:gpu0@box:7", slots=1, busy=1, devices="cuda:0 (NVIDIA H200)")
+    running_on("celery:gpu0@box:7")
+    create("waiting")
+    failed = create("unlucky")
+    store.append_status(failed.pk, "failed", error="the run ran out of GPU memory; try a smaller network")
+    assert client.get("/staff/").status_code == 302  # to the admin's sign-in
+    django_user_model.objects.create_user("ops", password="pw", is_staff=True)
+    client.login(username="ops", password="pw")
+    page = client.get("/staff/").content.decode()
+    for text in ("celery:gpu0@box:7", "cuda:0 (NVIDIA H200)", "alive", "Queued: <strong>1</strong>",
+                 "Slots busy: <strong>1 / 1</strong>", "ran out of GPU memory"):
+        assert text in page, text
