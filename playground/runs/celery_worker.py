@@ -20,6 +20,7 @@ stopped beating. The message is acknowledged only when the run has ended
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import shutil
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
 from celery import signals
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import close_old_connections
 from django.db.models import F
@@ -39,7 +41,7 @@ from playground.runs import quotas, reaper, store
 from playground.runs.celery_executor import ask_for_slots, waiting_messages
 from playground.runs.local import ABANDONED_GRACE, Process, death_cause
 from playground.runs.models import TERMINAL, Run, Worker
-from playground.runs.publish import publish_events
+from playground.runs.publish import events_message, send_all
 from playground.runs.relay import EventRelay
 from playground.runs.worker import fork_context, set_priority, start_fork_server
 
@@ -60,6 +62,31 @@ class WorkerSlot:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+class Publisher:
+    """Publishes on the Redis channel layer from one event loop that lives as long as the worker.
+
+    ``async_to_sync`` would start a thread, an event loop and a Redis connection for each
+    batch. Each call waits until its batch is sent, so a run's batches leave in order.
+    """
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, name="publisher", daemon=True).start()
+
+    def __call__(self, messages: list, _loop=None) -> None:
+        layer = get_channel_layer()
+        if layer is None or not messages:
+            return
+        try:
+            asyncio.run_coroutine_threadsafe(send_all(layer, messages), self.loop).result(timeout=10)
+        except Exception:  # the store has the events: watchers read them back from there
+            log.warning("publishing events failed", exc_info=True)
+
+    def events(self, run_id: int, events: list[dict]) -> None:
+        if events:
+            self([(run_id, events_message(events))])
+
+
 class Trainer:
     """This worker process's training slots, each with a warm spare, and its heartbeat."""
 
@@ -74,6 +101,7 @@ class Trainer:
         self._stopping = threading.Event()
         self._beating: threading.Thread | None = None
         self.devices = ""
+        self.publish = Publisher()
 
     # --- life ------------------------------------------------------------------------------
 
@@ -108,7 +136,7 @@ class Trainer:
             if slot.run_id is not None:
                 event = store.append_status(slot.run_id, "failed", error=STOP_REASON)
                 if event is not None:
-                    publish_events(slot.run_id, [event])
+                    self.publish.events(slot.run_id, [event])
         reaper.sign_off(self.name)
         close_old_connections()
 
@@ -120,7 +148,7 @@ class Trainer:
         while not self._stopping.wait(interval):
             try:
                 reaper.beat(self.name, slots=len(self.slots), busy=self.busy(), devices=self.devices)
-                reaper.housekeeping(publish_events, ask_for_slots, waiting_messages)
+                reaper.housekeeping(self.publish.events, ask_for_slots, waiting_messages)
             except Exception:
                 log.exception("heartbeat or housekeeping failed")
             finally:
@@ -201,7 +229,7 @@ class Trainer:
     def _watch(self, slot: WorkerSlot) -> str:
         """Relay the run's events until its process ends; enforce stops and the time limit; record its end."""
         proc, run_id = slot.active, slot.run_id
-        relay = EventRelay()
+        relay = EventRelay(send=self.publish)
         run = Run.objects.select_related("owner").get(pk=run_id)
         time_limit = quotas.run_seconds(run)
         started = time.monotonic()
@@ -250,7 +278,7 @@ class Trainer:
                 status, error = "failed", death_cause(code)
         event = store.append_status(run_id, status, **({"error": error} if error else {}))
         if event is not None:
-            publish_events(run_id, [event])
+            self.publish.events(run_id, [event])
         try:
             proc.conn.close()
         except OSError:
