@@ -32,6 +32,7 @@ def operator_page(request):
                   .only("pk", "task", "status", "worker", "device", "started", "owner_id", "session_key"))
     by_worker: dict[str, list[Run]] = {}
     for run in active:
+        run.age = (now - run.started).total_seconds() if run.started else 0
         by_worker.setdefault(run.worker, []).append(run)
     workers = [{"row": w, "state": worker_state(w, now), "beat_age": (now - w.last_beat).total_seconds(),
                 "runs": by_worker.get(w.name, [])}
@@ -45,6 +46,7 @@ def operator_page(request):
     return render(request, "runs/operator.html", {
         "executor": settings.LAYERLAB_EXECUTOR,
         "workers": workers,
+        "alive": len(live),
         "slots": sum(w["row"].slots for w in live),
         "busy": sum(min(w["row"].busy, w["row"].slots) for w in live),
         "active": active,

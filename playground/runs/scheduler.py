@@ -8,6 +8,8 @@ from django.db.models import Max, Q
 
 from playground.runs.models import Run
 
+LATER = 1e12  # a timestamp past any real one
+
 
 def per_owner_slots(total_slots: int) -> int:
     # With one slot an owner may use it; with more, one owner leaves at least one free for others.
@@ -52,7 +54,10 @@ def queue_order(running_owner_keys: list[str]) -> list[tuple[int, int]]:
     keys = []
     for age, run in enumerate(queued):
         key = run.owner_key
-        keys.append(((busy[key] + ahead[key], used.get(key, 0.0), age), run.pk))
+        # An owner's later queued runs come after the earlier one has started: their owner will
+        # then have had a device most recently of all, so they go after those of equal load.
+        recency = used.get(key, 0.0) if not ahead[key] else LATER + age
+        keys.append(((busy[key] + ahead[key], recency, age), run.pk))
         ahead[key] += 1
     keys.sort(key=lambda item: item[0])
     return [(run_id, sort_key[0]) for sort_key, run_id in keys]

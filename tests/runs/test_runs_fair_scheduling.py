@@ -262,3 +262,15 @@ def test_the_operator_page_shows_workers_what_runs_where_the_queue_and_failures_
     for text in ("celery:gpu0@box:7", "cuda:0 (NVIDIA H200)", "alive", "Queued: <strong>1</strong>",
                  "Slots busy: <strong>1 / 1</strong>", "ran out of GPU memory"):
         assert text in page, text
+
+
+def test_a_visitors_second_run_waits_behind_equally_loaded_visitors_who_have_a_run_training():
+    first = create("ann")
+    assert store.claim_run(first.pk, worker="test")
+    bobs = create("bob")
+    assert store.claim_run(bobs.pk, worker="test")
+    ann_next, cat1, cat2, bob_next = create("ann"), create("cat"), create("cat"), create("bob")
+    # cat trains nothing: her first run goes first; her second would start after it, so it
+    # follows ann's and bob's next runs, which wait for runs that already started.
+    assert [run_id for run_id, _ in scheduler.queue_order(scheduler.running_owner_keys())] == [
+        cat1.pk, ann_next.pk, bob_next.pk, cat2.pk]
