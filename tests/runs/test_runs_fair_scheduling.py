@@ -274,3 +274,14 @@ def test_a_visitors_second_run_waits_behind_equally_loaded_visitors_who_have_a_r
     # follows ann's and bob's next runs, which wait for runs that already started.
     assert [run_id for run_id, _ in scheduler.queue_order(scheduler.running_owner_keys())] == [
         cat1.pk, ann_next.pk, bob_next.pk, cat2.pk]
+
+
+def test_check_deploy_is_clean_on_the_production_scale_out_settings(tmp_path):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("LAYERLAB_", "DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    env = {**clean, "LAYERLAB_DATA_DIR": str(tmp_path), "LAYERLAB_PRODUCTION": "1", "LAYERLAB_EXECUTOR": "celery",
+           "DJANGO_SETTINGS_MODULE": "playground.settings", "DJANGO_SECRET_KEY": "k" * 20 + "Q7v!x9@Lm#2pZr$8sT&4wY*6uB^0nE%",
+           "DJANGO_ALLOWED_HOSTS": "lab.example.org", "DATABASE_URL": "postgres://lab@db.example:5432/layerlab",
+           "REDIS_URL": "redis://cache.example:6379/0"}
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "no issues" in result.stdout, result.stdout + result.stderr[-2000:]
