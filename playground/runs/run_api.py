@@ -12,7 +12,7 @@ from django.db.models import F
 from ninja import Query, Router, Status
 
 from playground.files.uploads import check_references
-from playground.runs import access, store
+from playground.runs import access, quotas, store
 from playground.runs.errors import ApiError
 from playground.runs.executor import get_executor
 from playground.runs.jobs import JobError, get_job_pool, job_request
@@ -108,14 +108,11 @@ RUN_OWNER = [OwnerToken(), SessionOwner()]
 
 
 def check_quota(request) -> None:
+    """Runs queued or training at once, by role (runs/quotas.py); anonymous runs also by address."""
     if request.user.is_authenticated:
-        quota = settings.LAYERLAB_RUN_QUOTA_USER
-        if store.active_count(owner=request.user) >= quota:
-            raise ApiError(429, "", f"you already have {quota} runs queued or training; wait for one to finish or stop one")
+        quotas.check_active(request.user, store.active_count(owner=request.user))
         return
-    quota = settings.LAYERLAB_RUN_QUOTA_ANONYMOUS
-    if store.active_count(**access.owner_filter(request)) >= quota:
-        raise ApiError(429, "", f"you already have {quota} runs queued or training; wait for one to finish or stop one")
+    quotas.check_active(request.user, store.active_count(**access.owner_filter(request)))
     shared = settings.LAYERLAB_RUN_QUOTA_PER_ADDRESS
     if store.active_count(owner__isnull=True, client_address=access.client_address(request)) >= shared:
         raise ApiError(429, "", f"{shared} runs from your network address are already queued or training; "
@@ -137,8 +134,9 @@ def create_run(request, payload: RunIn):
     from playground.runs.api import check_fits, check_net
 
     task = TASKS[payload.task]
-    check_net(task, payload.config)
+    parameters = check_net(task, payload.config)
     check_fits(task, payload.config)
+    quotas.check_request(request.user, payload.config.model_dump(mode="json"), parameters)
     check_references(request, payload.config.model_dump(mode="json"))
     return queue(request, task.name, payload.config.model_dump(mode="json"), stop_when_unwatched=payload.stop_when_unwatched)
 
@@ -240,6 +238,7 @@ def continue_run(request, run_id: int, payload: ContinueIn):
         raise ApiError(409, "", f"run {run_id} saved no checkpoint to continue from")
     task = TASKS[parent.task]
     config = parse_config(task, {**parent.config, "epochs": payload.epochs})
+    quotas.check_request(request.user, config.model_dump(mode="json"), None)
     check_references(request, config.model_dump(mode="json"))
     return queue(request, task.name, config.model_dump(mode="json"), parent=parent, stop_when_unwatched=parent.stop_when_unwatched)
 
