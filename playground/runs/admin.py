@@ -14,9 +14,9 @@ class WorkerAdmin(admin.ModelAdmin):
 
 @admin.register(Run)
 class RunAdmin(admin.ModelAdmin):
-    list_display = ("pk", "task", "status", "worker", "device", "created", "started", "finished", "attempts")
+    list_display = ("pk", "task", "status", "worker", "device", "created", "started", "finished", "requeues")
     list_filter = ("status", "task")
     search_fields = ("worker", "error")
     readonly_fields = ("task", "config", "status", "owner", "session_key", "client_address", "parent", "created",
-                       "started", "finished", "error", "device", "worker", "event_bytes", "attempts")
+                       "started", "finished", "error", "device", "worker", "event_bytes", "requeues")
     exclude = ("owner_token_digest", "share_token")

@@ -62,7 +62,7 @@ class Run(models.Model):
     stop_when_unwatched = models.BooleanField(default=False)
     watched_at = models.DateTimeField(null=True, blank=True)
     # How often a worker that died under this run put it back in the queue (scale-out, runs/reaper.py).
-    attempts = models.PositiveSmallIntegerField(default=0)
+    requeues = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created"]

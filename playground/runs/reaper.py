@@ -86,14 +86,14 @@ def reap(timeout: float | None = None, requeue: bool | None = None) -> tuple[dic
     silent.update(stopped=now, stop_reason=f"no heartbeat for {timeout:g} s", busy=0)
     live = set(live_workers(timeout).values_list("name", flat=True))
     lost = (Run.objects.filter(status__in=("running", "paused"), worker__startswith=WORKER_PREFIX)
-            .exclude(worker__in=live).values_list("pk", "worker", "attempts"))
+            .exclude(worker__in=live).values_list("pk", "worker", "requeues"))
     events, requeued = {}, 0
-    for run_id, worker, attempts in lost:
+    for run_id, worker, requeues in lost:
         with transaction.atomic():
             if not Run.objects.select_for_update().filter(pk=run_id, status__in=("running", "paused"), worker=worker).exists():
                 continue  # ended meanwhile
-            if requeue and attempts == 0:
-                Run.objects.filter(pk=run_id).update(attempts=F("attempts") + 1, worker="", started=None,
+            if requeue and requeues == 0:
+                Run.objects.filter(pk=run_id).update(requeues=F("requeues") + 1, worker="", started=None,
                                                      pause_requested=False)
                 event = store.append_status(run_id, "queued", position=0, message=REQUEUED)
                 requeued += event is not None

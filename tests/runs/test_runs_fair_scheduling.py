@@ -174,7 +174,7 @@ def test_a_lost_run_is_queued_again_once_and_failed_the_second_time():
     silence("celery:w@host:1", 60)
     events, requeued = reaper.reap(timeout=30, requeue=True)
     run.refresh_from_db()
-    assert requeued == 1 and (run.status, run.attempts, run.worker) == ("queued", 1, "")
+    assert requeued == 1 and (run.status, run.requeues, run.worker) == ("queued", 1, "")
     assert events[run.pk]["data"]["message"] == reaper.REQUEUED
     assert reaper.claim_next("celery:w2@host:2", slots=2) == run.pk
     silence("celery:w2@host:2", 60)

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='run',
-            name='attempts',
+            name='requeues',
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.CreateModel(
