@@ -33,6 +33,8 @@ export interface Run {
   is_owner?: boolean;
   /** The network spec the configuration trains (null for a task without one). */
   net?: NetSpec | null;
+  /** The live controls asked for so far ({"learning_rate": 0.01}). */
+  controls?: Record<string, unknown>;
 }
 
 /** The statuses after which a run emits nothing more. */
