@@ -53,8 +53,9 @@ class Run(models.Model):
     # How a run stopped for a reason ends: failed (a limit) or cancelled (left paused, its page gone).
     stop_status = models.CharField(max_length=10, blank=True)
     pause_requested = models.BooleanField(default=False)
-    learning_rate = models.FloatField(null=True, blank=True)
-    control_version = models.PositiveIntegerField(default=0)
+    # The live controls asked for so far, checked against the task's Controls model ({"learning_rate": 0.01}):
+    # the run's process reads them from here and hands the task what changed.
+    controls = models.JSONField(default=dict, blank=True)
     # What its queued status events last said: place in the queue and why it waits.
     queue_position = models.PositiveIntegerField(null=True, blank=True)
     queue_message = models.CharField(max_length=200, blank=True)
@@ -86,7 +87,7 @@ def group_name(run_id: int) -> str:
 class Event(models.Model):
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="events")
     seq = models.PositiveIntegerField()
-    type = models.CharField(max_length=8)
+    type = models.CharField(max_length=32)  # one of tasks.base.EVENT_TYPES, checked where events are emitted
     step = models.BigIntegerField(null=True, blank=True)
     data = models.JSONField()
     time = models.FloatField(null=True, blank=True)  # seconds since the epoch, when it was emitted

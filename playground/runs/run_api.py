@@ -8,12 +8,11 @@ from asgiref.sync import sync_to_async
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from ninja import Query, Router, Status
 
 from playground.files.uploads import check_references
 from playground.runs import access, quotas, store
-from playground.runs.errors import ApiError
+from playground.runs.errors import ApiError, pydantic_errors
 from playground.runs.executor import get_executor
 from playground.runs.jobs import JobError, get_job_pool, job_request
 from playground.runs.metrics import key_metric, latest_metrics
@@ -48,6 +47,7 @@ def run_out(request, run: Run) -> dict[str, Any]:
         "is_owner": mine,
         "visibility": run.visibility,
         "net": net_of(run),
+        "controls": run.controls,
     }
 
 
@@ -185,10 +185,14 @@ def cancel_run(request, run_id: int):
     return run_out(request, run)
 
 
-def _request(request, run: Run, **fields) -> dict[str, Any]:
+def _still_going(run: Run) -> None:
     if run.status in TERMINAL:
         raise ApiError(409, "", f"run {run.pk} has already {'finished' if run.status == 'succeeded' else run.status}")
-    Run.objects.filter(pk=run.pk).update(control_version=F("control_version") + 1, **fields)
+
+
+def _request(request, run: Run, **fields) -> dict[str, Any]:
+    _still_going(run)
+    Run.objects.filter(pk=run.pk).update(**fields)
     run.refresh_from_db()
     return run_out(request, run)
 
@@ -206,9 +210,35 @@ def resume_run(request, run_id: int):
 
 
 @router.post("/{int:run_id}/control", auth=RUN_OWNER, response=answers({200: RunOut}, *OWNER_ERRORS, *BODY_ERRORS, 409),
-             summary="Change a running run's learning rate")
+             summary="Change a run's live controls (its task's Controls: for basics, learning_rate)")
 def control_run(request, run_id: int, payload: ControlIn):
-    return _request(request, request.auth, learning_rate=payload.learning_rate)
+    """The body names only what changes; the run's process hands the task the changes at its next step."""
+    run = request.auth
+    changes = checked_controls(TASKS[run.task], payload.model_extra or {})
+    with transaction.atomic():
+        run = Run.objects.select_for_update().get(pk=run.pk)
+        _still_going(run)
+        run.controls = {**run.controls, **changes}
+        run.save(update_fields=["controls"])
+    return run_out(request, run)
+
+
+def checked_controls(task, raw: dict[str, Any]) -> dict[str, Any]:
+    """The controls a request changes, checked against the task's model; ApiError 400 naming each problem."""
+    import pydantic
+
+    if not raw:
+        names = ", ".join(task.Controls.model_fields) or "none"
+        raise ApiError(400, "", f"name at least one control to change; a {task.name} run's controls: {names}")
+    try:
+        controls = task.Controls.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        raise ApiError(400, errors=pydantic_errors(exc.errors())) from None
+    changes = controls.model_dump(mode="json", include=set(raw))
+    empty = [name for name, value in changes.items() if value is None]
+    if empty:
+        raise ApiError(400, errors=[{"path": name, "message": f"{name} needs a value"} for name in empty])
+    return changes
 
 
 @router.post("/{int:run_id}/visibility", auth=RUN_OWNER, response=answers({200: RunOut}, *OWNER_ERRORS, *BODY_ERRORS),

@@ -170,7 +170,7 @@ export class BasicsPage {
   change(name: string, value: unknown): void {
     if (this.assignment?.locked.includes(name)) return;
     this.state.values[name] = value as never;
-    if (name === "learning_rate" && typeof value === "number") void this.trainer.setLearningRate(value);
+    if (name === "learning_rate" && typeof value === "number") void this.trainer.setControls({ learning_rate: value });
     if (!LIVE_FIELDS.includes(name)) void this.endRun();
     if (DATA_FIELDS.includes(name)) this.previewSoon();
     this.refresh();

@@ -35,6 +35,8 @@ export interface Run {
   visibility?: Visibility;
   /** The network spec the configuration trains (null for a task without one). */
   net?: NetSpec | null;
+  /** The live controls asked for so far ({"learning_rate": 0.01}). */
+  controls?: Record<string, unknown>;
 }
 
 /** Who besides its owner sees a run: nobody, its course, holders of its share link, everyone. */

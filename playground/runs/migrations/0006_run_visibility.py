@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("runs", "0003_queue_and_abandonment")]
+    dependencies = [("runs", "0005_controls_as_data")]
 
     operations = [
         migrations.AddField(
