@@ -125,6 +125,8 @@ def test_a_bidirectional_layer_and_an_unknown_corpus_are_refused():
     with pytest.raises(ValueError, match="bidirectional"):
         TextTask.Config(net=[{"type": "Embedding", "embedding_dim": 8},
                              {"type": "GRU", "hidden_size": 8, "bidirectional": True}])
+    with pytest.raises(ValueError, match=r"Layer 2 \(Flatten\) does not keep one vector per character"):
+        TextTask.Config(net=[{"type": "Embedding", "embedding_dim": 8}, {"type": "Flatten"}])
     with pytest.raises(ValueError, match="no corpus 'poems'"):
         TextTask.Config(corpus="poems")
 

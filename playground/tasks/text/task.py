@@ -36,7 +36,7 @@ from playground.tasks.base import Diverged, JobContext, RunContext, Stopped, Tas
 from playground.tasks.loop import autocast_dtype, cpu_threads, read_host
 from playground.tasks.schedules import LearningRateSchedule, ScheduleSettings
 from playground.tasks.text import model as charmodel
-from playground.tasks.text.config import TextConfig
+from playground.tasks.text.config import LAYER_TYPES, TextConfig
 from playground.tasks.text.lessons import LESSONS
 
 LOG2 = math.log(2)
@@ -109,6 +109,7 @@ class TextTask(Task):
     def catalogue() -> dict[str, Any]:
         return {
             "lessons": LESSONS,
+            "layer_types": list(LAYER_TYPES),
             "corpora": {name: {"title": c.title, "description": c.description, "built_in": not c.dataset,
                                "dataset": c.dataset} for name, c in corpora.CORPORA.items()},
         }
