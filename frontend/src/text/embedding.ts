@@ -28,6 +28,7 @@ export class EmbeddingMap {
   constructor() {
     this.canvas = h("canvas", { width: 640, height: 480, className: "embedding-canvas", role: "img", "aria-label": "Character embeddings: appear when training ends" });
     this.note = h("p", { className: "hint" }, "When training ends, each character's learned vector is projected to 2-D (PCA): characters the network treats alike sit together.");
+    this.canvas.hidden = true;
     const key = h("ul", { className: "embedding-key" }, KINDS.map(([name], k) => h("li", {}, h("span", { className: "swatch", style: `background:${css(CLASS_COLORS[k])}` }), name)));
     this.element = h("div", { className: "embedding-box" }, this.canvas, key, this.note);
   }
@@ -35,6 +36,7 @@ export class EmbeddingMap {
   /** Draws the characters at their places. */
   show(rows: EmbeddingRow[]): void {
     this.rows = rows;
+    this.canvas.hidden = rows.length === 0;
     const context = this.canvas.getContext("2d");
     this.canvas.dataset.points = String(rows.length);
     this.canvas.setAttribute("aria-label", `Character embeddings of ${rows.length} characters in 2-D; for example ${rows.slice(0, 12).map(([c]) => charName(c)).join(", ")}`);
