@@ -101,6 +101,7 @@ def list_tasks(request):
             "default_config": task.default_config(),
             "schema": task.schema(),
             "catalogue": task.catalogue(),
+            "jobs": {kind: model.model_json_schema() for kind, model in task.Jobs.items()},
         }
         for task in TASKS.values()
     ]

@@ -43,14 +43,8 @@ PAGES = [
         data=lambda: {"dataset-samples": dataset_samples("basics")},
     ),
     Page(
-        "cnn", "CNN", "Stack convolutions and pools, see every shape, and train LeNet to ResNet.", "studio/img/cnn.svg", ready=False,
-        teaches=(
-            "Build an image classifier from Conv2d, pooling, batch norm, dropout and Linear layers, with residual and Inception-style blocks.",
-            "Start from LeNet-5, AlexNet, VGG, ResNet or GoogLeNet, scaled to small images.",
-            "See every layer's output shape, with the (N\u00a0−\u00a0F\u00a0+\u00a02P)/S\u00a0+\u00a01 arithmetic, and its parameter count.",
-            "Watch loss and accuracy, the confusion matrix, the mistakes, the first layer's filters and the feature maps of an image.",
-            "Draw a digit and have your network read it.",
-        ),
+        "cnn", "CNN", "Stack convolutions and pools, see every shape, and train LeNet to ResNet.", "studio/img/cnn.svg", ready=True,
+        heading="CNN: image classification with convolutional networks",
     ),
     Page(
         "text", "Text", "Teach an LSTM to write, one character at a time.", "studio/img/text.svg", ready=True,

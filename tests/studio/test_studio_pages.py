@@ -40,10 +40,10 @@ def test_home_shows_the_four_pages_each_linked_and_the_unbuilt_ones_marked(clien
 def test_top_bar_marks_the_current_page(client, built):
     html = client.get("/basics").content.decode()
     assert '<a href="/basics" aria-current="page">Basics</a>' in html
-    assert '<a href="/cnn" class="soon" title="Coming next">CNN <small>soon</small></a>' in html
+    assert '<a href="/style" class="soon" title="Coming next">Style <small>soon</small></a>' in html
 
 
-COMING = [(name, title, teaches) for name, title, teaches in [("cnn", "CNN", "LeNet-5"), ("style", "Style", "style image")]
+COMING = [(name, title, teaches) for name, title, teaches in [("cnn", "CNN", "LeNet-5"), ("text", "Text", "temperature"), ("style", "Style", "style image")]
           if not PAGES_BY_NAME[name].ready]
 
 
@@ -132,6 +132,9 @@ def test_a_ready_page_is_served_from_the_registry_with_its_entry_and_element(cli
     assert "<title>Basics — LayerLab</title>" in html
     assert '<h1 class="visually-hidden">Basics: a neural network on 2-D data</h1>' in html
     assert '<div id="basics" class="basics" data-state="loading">' in html
+    html = client.get("/cnn").content.decode()
+    assert '<h1 class="visually-hidden">CNN: image classification with convolutional networks</h1>' in html
+    assert '<div id="cnn" class="cnn" data-state="loading">' in html
 
 
 def test_the_run_page_knows_which_tasks_have_a_page_to_fork_into(client, built):
