@@ -39,7 +39,9 @@ export class EmbeddingMap {
     this.canvas.hidden = rows.length === 0;
     const context = this.canvas.getContext("2d");
     this.canvas.dataset.points = String(rows.length);
-    this.canvas.setAttribute("aria-label", `Character embeddings of ${rows.length} characters in 2-D; for example ${rows.slice(0, 12).map(([c]) => charName(c)).join(", ")}`);
+    this.canvas.setAttribute("aria-label", rows.length
+      ? `Character embeddings of ${rows.length} characters in 2-D; for example ${rows.slice(0, 12).map(([c]) => charName(c)).join(", ")}`
+      : "Character embeddings: appear when training ends");
     if (!context) return;
     const { width, height } = this.canvas;
     context.clearRect(0, 0, width, height);
