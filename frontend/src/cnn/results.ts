@@ -123,7 +123,7 @@ export class CnnRunView {
           "figure",
           { className: "mistake" },
           h("img", { src: pictures[index] ?? "", alt: `Test picture ${String(row[0])}, a ${String(row[1])}`, className: "pixelated" }),
-          h("figcaption", {}, h("strong", {}, `is ${String(row[1])}`), h("span", {}, row.slice(2).map(String).join(", "))),
+          h("figcaption", {}, h("strong", {}, `a ${String(row[1])}`), h("span", {}, `read as ${row.slice(2).map(String).join(", ")}`)),
         ),
       ),
     );
