@@ -19,6 +19,8 @@ export interface CnnViewParts {
   confusion: HTMLElement;
   mistakes: HTMLElement;
   filters: HTMLElement;
+  /** The share token the page was opened with ("" for the owner): picture files need it. */
+  token?: string;
   /** A confusion cell was pressed: true class and predicted class. */
   onCell: (trueClass: number, predicted: number, labels: string[]) => void;
 }
@@ -130,7 +132,7 @@ export class CnnRunView {
   }
 
   private filters(data: Record<string, unknown>): void {
-    const url = pictureUrl(String(data.url ?? ""), "");
+    const url = pictureUrl(String(data.url ?? ""), this.parts.token ?? "");
     this.parts.filters.replaceChildren(
       h("img", { src: url, alt: String(data.caption ?? "The first layer's filters"), className: "pixelated", width: numberOf(data.width) ?? undefined }),
       h("p", { className: "hint" }, `After epoch ${String(data.epoch ?? 0)}.`),
