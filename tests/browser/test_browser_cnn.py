@@ -20,6 +20,7 @@ def has_short_jobs(server_url: str) -> bool:
 
 def draw_a_one(page) -> None:
     pad = page.locator(".drawing-pad")
+    pad.scroll_into_view_if_needed()
     box = pad.bounding_box()
     x = box["x"] + box["width"] / 2
     page.mouse.move(x, box["y"] + box["height"] * 0.2)
