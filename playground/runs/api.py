@@ -7,7 +7,6 @@ act on, or a 500 that shows only the id under which the server logged it.
 """
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -18,8 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import WithJsonSchema
 
 from playground import nets
-from playground.data.uploads import references, stored_file
-from playground.files.uploads import check_references, upload_folder
+from playground.files.uploads import check_references, upload_root
 from playground.runs.errors import ApiError, log_server_error, pydantic_errors, server_error_message
 from playground.runs.guards import Visitor, require_json_body
 from playground.runs.schemas import (
@@ -103,6 +101,7 @@ def list_tasks(request):
             "default_config": task.default_config(),
             "schema": task.schema(),
             "catalogue": task.catalogue(),
+            "jobs": {kind: model.model_json_schema() for kind, model in task.Jobs.items()},
         }
         for task in TASKS.values()
     ]
@@ -119,21 +118,9 @@ def preview_task(request, name: PreviewName, payload: PreviewIn):  # type: ignor
     config = parse_config(task, payload.config)
     check_references(request, config.model_dump(mode="json"))
     try:
-        return task.preview(config, **preview_places(task, config))
-    except TaskFailure as exc:  # a dataset that is not on this server, an upload that cannot be read
-        raise ApiError(400, errors=[{"path": "config.dataset", "message": str(exc)}]) from None
-
-
-def preview_places(task, config) -> dict[str, Any]:
-    """Where a task's preview finds its files, for a preview that asks (``data_dir``, ``upload``)."""
-    wanted = inspect.signature(task.preview).parameters
-    places: dict[str, Any] = {}
-    if "data_dir" in wanted:
-        places["data_dir"] = Path(settings.DATA_DIR)
-    if "upload" in wanted:
-        found = references(config.model_dump(mode="json"))
-        places["upload"] = stored_file(upload_folder(found[0][1])) if found else None
-    return places
+        return task.preview(config, data_dir=Path(settings.DATA_DIR), uploads_dir=upload_root())
+    except TaskFailure as failure:  # a corpus not on this server: the sentence says how to get it
+        raise ApiError(400, errors=[{"path": "config", "message": str(failure)}]) from None
 
 
 def parse_config(task, raw: dict[str, Any]):

@@ -47,13 +47,8 @@ PAGES = [
         heading="CNN: image classification with convolutional networks",
     ),
     Page(
-        "text", "Text", "Teach an LSTM to write, one character at a time.", "studio/img/text.svg", ready=False,
-        teaches=(
-            "Train a character-level language model: an RNN, LSTM or GRU, stacked or bidirectional.",
-            "Choose the embedding size, sequence length, dropout and gradient clipping.",
-            "Watch the loss in bits per character and the gradient norms of each layer.",
-            "Read samples that get better while it trains, then write with it from a prompt at a temperature you choose.",
-        ),
+        "text", "Text", "Teach an LSTM to write, one character at a time.", "studio/img/text.svg", ready=True,
+        heading="Text: a character-level RNN, LSTM or GRU that learns to write",
     ),
     Page(
         "style", "Style", "Paint one picture in the style of another with a ConvNet's features.", "studio/img/style.svg", ready=False,

@@ -25,10 +25,10 @@ SIZES = {"1440": (1440, 900), "1280": (1280, 720), "390": (390, 844)}
 SPIRAL = "dataset=spiral&features=x1,x2,x1sq,x2sq,sinx1,sinx2&hidden=6,4&epochs=60&grid_every=5&showTest=1"
 
 
-def shoot(page, name: str, size: str) -> None:
+def shoot(page, name: str, size: str, full: bool = False) -> None:
     page.wait_for_function("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     path = SHOTS / f"{name}-{size}.png"
-    page.screenshot(path=path, full_page=size == "390")
+    page.screenshot(path=path, full_page=full or size == "390")
     with Image.open(path) as shot:
         small = shot.convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.FLOYDSTEINBERG)
     small.save(path, optimize=True)
@@ -85,6 +85,29 @@ def test_screenshots_of_the_generic_run_view(sized_page, server_url, generic_run
     expect(page.locator(".run-page .status-line")).to_contain_text("Finished · step 200", timeout=15_000)
     expect(page.locator(".run-picture img").first).to_have_js_property("complete", True)
     shoot(page, "run-generic", size)
+
+
+@pytest.mark.parametrize("sized_page", ["1440", "1280"], indirect=True)
+def test_screenshots_of_the_text_page(sized_page, server_url):
+    page, size = sized_page
+    status = page.locator("#status-line")
+    page.goto(f"{server_url}/text")
+    expect(page.locator("#corpus-stats")).to_contain_text("different characters", timeout=20_000)
+    page.get_by_role("button", name="LSTM on brackets").click()
+    page.wait_for_function("Number(document.getElementById('step-value').textContent) >= 160", timeout=120_000)
+    expect(page.locator("#sample-list li").first).to_be_visible(timeout=30_000)
+    page.get_by_role("button", name="Pause").click()
+    expect(status).to_contain_text("Paused", timeout=10_000)
+    page.evaluate("window.scrollTo(0, 0)")
+    shoot(page, "text-training", size, full=True)
+    page.get_by_role("button", name="Resume").click()
+    expect(status).to_contain_text("Finished", timeout=180_000)
+    expect(page.locator(".embedding-canvas")).to_have_attribute("data-points", re.compile(r"[1-9]"), timeout=15_000)
+    page.get_by_label("Prompt").fill("((")
+    page.get_by_role("button", name="Write").click()
+    expect(page.locator("#sampler-status")).to_contain_text("Wrote", timeout=30_000)
+    page.evaluate("window.scrollTo(0, 0)")
+    shoot(page, "text-finished", size, full=True)
 
 
 # LeNet-5 on the built-in glyphs, slow enough to be caught mid-training on a CPU.

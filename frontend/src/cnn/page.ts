@@ -480,7 +480,11 @@ export class CnnPage {
     };
     try {
       await streamJob(run.id, "visualize", {}, show);
-    } catch {
+    } catch (error) {
+      if (error instanceof ApiError && error.status !== 0) {
+        slot.replaceChildren(h("p", { className: "field-error" }, this.jobError(error)));
+        return;
+      }
       try {
         slot.replaceChildren();
         const result = await runJob<{ pictures: Record<string, unknown>[] }>(run.id, "visualize", {});

@@ -253,9 +253,11 @@ class CnnTask(Task):
 
     @classmethod
     def preview(cls, config: CnnConfig | dict[str, Any], data_dir: Path | None = None,
-                upload: Path | None = None) -> dict[str, Any]:
+                uploads_dir: Path | None = None) -> dict[str, Any]:
         """A few training pictures as they are, and as the augmentation changes them."""
         config = cls.Config.model_validate(config)
+        places = RunContext(emit=lambda *event: None, data_dir=data_dir, uploads_dir=uploads_dir)
+        upload = places.upload(config.dataset) if config.dataset not in SETS else None
         images = load_data(config, data_dir, upload)
         stored = torch.from_numpy(np.ascontiguousarray(images.train[0][:PREVIEW_EXAMPLES]))
         augment = augmentation(config, images.shape[-1])
