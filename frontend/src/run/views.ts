@@ -10,6 +10,7 @@ import { mountGenericRun } from "./generic";
 export const TASK_VIEWS: Record<string, () => Promise<MountRunView>> = {
   basics: () => import("../basics/runpage").then((module) => module.mountBasicsRun),
   style: () => import("../style/runpage").then((module) => module.mountStyleRun),
+  text: () => import("../text/runpage").then((module) => module.mountTextRun),
 };
 
 /** The view names the page's address may ask for. */

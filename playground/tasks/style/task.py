@@ -140,7 +140,8 @@ class StyleTask(Task):
         }
 
     @classmethod
-    def preview(cls, config: StyleConfig | dict[str, Any]) -> dict[str, Any]:
+    def preview(cls, config: StyleConfig | dict[str, Any], data_dir: Path | None = None,
+                uploads_dir: Path | None = None) -> dict[str, Any]:
         """What a run with this configuration would need with either network: memory and time, before it starts."""
         config = cls.Config.model_validate(config)
         return {"estimates": {network: estimate(config, scale=scale) for network, scale in NETWORK_SCALES.items()}}
