@@ -33,4 +33,4 @@ def test_extra_tasks_come_from_their_modules_and_only_where_named():
 
     assert extra_tasks("probe_task:ProbeTask") == {"probe": ProbeTask}
     assert extra_tasks("") == {} and extra_tasks(" , ") == {}
-    assert set(TASKS) == {"basics", "cnn", "text", "probe"}  # the tests name theirs in LAYERLAB_EXTRA_TASKS (test_settings.py)
+    assert set(TASKS) == {"basics", "cnn", "text", "style", "probe"}  # the tests name theirs in LAYERLAB_EXTRA_TASKS (test_settings.py)
