@@ -123,7 +123,7 @@ def preview_task(request, name: PreviewName, payload: PreviewIn):  # type: ignor
     except TaskFailure as failure:  # a dataset not on this server: the sentence says how to get it
         raise ApiError(400, errors=[{"path": "config", "message": str(failure)}]) from None
     if hasattr(task, "needs"):  # what this server would say to this run, before it is asked to train it
-        answer.update(task.needs(config, settings.LAYERLAB_RUN_MEMORY, settings.DATA_DIR))
+        answer.update(task.needs(config, settings.LAYERLAB_RUN_MEMORY, Path(settings.DATA_DIR)))
     return answer
 
 

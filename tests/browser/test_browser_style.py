@@ -57,6 +57,9 @@ def test_a_style_run_has_its_own_view_on_its_page(page, server_url):
     expect(page.locator("[role=status]")).to_contain_text("Finished", timeout=30_000)
     expect(page.locator(".input-picture")).to_have_count(2)
     expect(page.get_by_role("link", name="Download PNG")).to_be_visible()
+    page.get_by_role("link", name="Fork").click()  # back on the Style page, with the run's settings
+    expect(page.get_by_label("Size (px)")).to_have_value("32")
+    expect(page.get_by_label("Iterations", exact=True)).to_have_value("5")
 
 
 def png(width: int, height: int) -> bytes:

@@ -42,6 +42,16 @@ def test_a_bad_picture_is_refused_with_a_sentence_and_nothing_is_kept(alice, fol
     assert nothing_kept(folders)
 
 
+@pytest.mark.parametrize("format", ["PNG", "JPEG", "WEBP"])
+def test_a_small_picture_in_each_format_is_kept_whole(alice, folders, format):  # noqa: F811
+    out = io.BytesIO()
+    Image.new("RGB", (80, 60), (200, 60, 40)).save(out, format)  # a few hundred bytes: held in memory, not spilled
+    response = send(alice, "image", out.getvalue(), name=f"small.{format.lower()}")
+    assert response.status_code == 201, response.content  # Pillow 13 closed a PNG's file before it was kept
+    kept = next((folders / "media" / "uploads" / str(response.json()["id"])).iterdir())
+    assert kept.read_bytes() == out.getvalue()
+
+
 def test_an_uploaded_picture_becomes_the_content_upright_in_colour_at_the_runs_size(alice, folders):  # noqa: F811
     pixels = np.zeros((60, 90, 3), dtype=np.uint8)
     pixels[:, :45] = (255, 0, 0)  # red on the left, as stored

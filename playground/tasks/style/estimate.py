@@ -5,7 +5,7 @@ Memory: the network's weights up to the deepest layer used, every layer's activa
 peak of the backward pass), and the optimiser's copies of the image (L-BFGS keeps
 ``HISTORY`` pairs of them, Adam two). Time: three times the forward pass's
 multiply-accumulates per iteration (forward, and backward to the input), at a rate
-measured on this kind of device (``bench/style.py`` prints the CPU's). Both are
+for this kind of device (``MACS_PER_SECOND``). Both are
 estimates for the worst case (a square picture); the server refuses a run whose memory
 does not fit the budget and names the largest size that does (``largest_size``).
 """
@@ -20,8 +20,10 @@ from playground.tasks.style.vgg import LAYERS
 HISTORY = 20  # L-BFGS's history_size (PyTorch's default of 100 would keep 100 pairs of images)
 ACTIVATION_COPIES = 2.2  # activations kept for backward, their gradients at the peak, and some slack
 OVERHEAD_BYTES = 64 * 2**20  # the allocator's rounding, cuDNN's workspace, the result's copies
-# Multiply-accumulates per second of a style run (forward and backward), by device kind: rough, for "about".
-MACS_PER_SECOND = {"cpu": 2.0e10, "cuda": 2.0e12}
+# Multiply-accumulates per second of a style run (forward and backward), by device kind, for an "about":
+# bench/style.py measured 6.4e9 on one thread of a busy 2-core VM (1.43 iterations a second at 256 px with
+# the stand-in); the CPU figure assumes two threads. The CUDA figure is a guess, not yet measured.
+MACS_PER_SECOND = {"cpu": 1.0e10, "cuda": 2.0e12}
 
 
 def layer_costs(side_width: int, side_height: int, last_layer: int, scale: float = 1.0) -> tuple[int, int, int]:
