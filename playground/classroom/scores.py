@@ -6,6 +6,8 @@ import csv
 import io
 from typing import Any
 
+from django.db.models import Count
+
 from playground.classroom.access import students_of
 from playground.classroom.models import Assignment, Attempt, Submission
 from playground.runs.metrics import latest_metrics, metric_value
@@ -45,9 +47,7 @@ def leaderboard(assignment: Assignment, for_teacher: bool) -> list[dict[str, Any
 
 def grades_csv(assignment: Assignment) -> str:
     best = {s.student_id: s for s in best_submissions(assignment)}
-    counts: dict[int, int] = {}
-    for student_id in assignment.submissions.values_list("student_id", flat=True):
-        counts[student_id] = counts.get(student_id, 0) + 1
+    counts = dict(assignment.submissions.values("student_id").annotate(n=Count("id")).values_list("student_id", "n"))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["student", "email", metric_words(assignment.metric), "submitted", "late", "run", "submissions"])
@@ -75,6 +75,7 @@ def dashboard(assignment: Assignment) -> list[dict[str, Any]]:
     ):
         latest[student_id] = max(run_id, latest.get(student_id, 0))
     runs = {run.pk: run for run in Run.objects.filter(pk__in=latest.values())}
+    counts = dict(assignment.submissions.values("student_id").annotate(n=Count("id")).values_list("student_id", "n"))
     rows = []
     for student in sorted(students_of(assignment.course), key=lambda u: u.username.lower()):
         run = runs.get(latest.get(student.pk, 0))
@@ -89,6 +90,6 @@ def dashboard(assignment: Assignment) -> list[dict[str, Any]]:
             "loss": metrics.get("train", {}).get("loss") if run else None,
             "best": s.score if s else None,
             "best_run": s.run_id if s else None,
-            "submissions": assignment.submissions.filter(student=student).count(),
+            "submissions": counts.get(student.pk, 0),
         })
     return rows

@@ -61,6 +61,8 @@ class RunConsumer(AsyncWebsocketConsumer):
             if not allowed:
                 await self.close(code=4404)
                 return
+            self.watch.owner = access.owns_scope(self.scope, self.feed.run)
+            self.watch.close = self.close_with
             if watching.needs_owner(self.scope, self.feed.run):
                 self.owner_watch = asyncio.create_task(watching.watch_as_owner(run_id))
             await self.feed.stream(self.watch, after)
@@ -89,6 +91,9 @@ class RunConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None):
         pass  # watchers only listen; controls go through the HTTP API
+
+    async def close_with(self, code: int) -> None:
+        await self.close(code=code)
 
     async def send_text(self, text: str) -> None:
         await self.send(text_data=text)

@@ -244,14 +244,14 @@ def checked_controls(task, raw: dict[str, Any]) -> dict[str, Any]:
 @router.post("/{int:run_id}/visibility", auth=RUN_OWNER, response=answers({200: RunOut}, *OWNER_ERRORS, *BODY_ERRORS),
              summary="Choose who sees a run: private, course, link or public")
 def set_visibility(request, run_id: int, payload: VisibilityIn):
-    from playground.runs import feed
+    from playground.runs.publish import publish
 
     run = request.auth
     Run.objects.filter(pk=run.pk).update(visibility=payload.visibility)
     run.visibility = payload.visibility
-    watched = feed.loaded_run(run.pk)  # sockets that join this process's feed from now on check the new one
-    if watched is not None:
-        watched.visibility = payload.visibility
+    # Every process's feed of the run hears of it: new sockets are checked against the new
+    # choice, and a private run's other watchers are closed.
+    publish([(run.pk, {"type": "run.visibility", "visibility": payload.visibility})], getattr(get_executor(), "loop", None))
     return run_out(request, run)
 
 

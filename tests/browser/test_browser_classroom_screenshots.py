@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from people import make_person, sign_in
-from test_browser_screenshots import SHOTS, shoot
+from test_browser_screenshots import SHOTS
+from test_browser_screenshots import shoot as shoot_now
 
 pytestmark = [
     pytest.mark.browser,
@@ -19,6 +20,12 @@ pytestmark = [
 
 SIZES = {"1440": (1440, 900), "1280": (1280, 720)}
 START = "dataset=circle&hidden=4,2&epochs=40&grid_every=5&noise=10"
+
+
+def shoot(page, name: str, size: str) -> None:
+    """Once the page has drawn what it loaded (an app page says so in data-state)."""
+    page.wait_for_function("!document.querySelector('.app-page[data-state=loading]')")
+    shoot_now(page, name, size)
 
 
 def api_post(page, server_url: str, path: str, body: dict):

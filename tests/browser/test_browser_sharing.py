@@ -89,3 +89,17 @@ def test_signing_up_keeps_the_visitors_runs_and_makes_tokens(open_page, server_e
     assert me.json()["username"] == "newcomer"
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+
+
+@pytest.mark.parametrize("name", ["cnn", "text"])
+def test_every_task_page_shares_its_settings(open_page, server_url, name):
+    """The other task pages get Share and /s/<slug> from the same shared pieces."""
+    page = open_page()
+    page.goto(f"{server_url}/{name}")
+    page.wait_for_function("location.hash.length > 1")
+    original = page.evaluate("location.hash")
+    link = share(page)
+    opened = open_page()
+    opened.goto(link)
+    expect(opened).to_have_url(re.compile(rf"/{name}#"))
+    assert opened.evaluate("location.hash") == original

@@ -88,3 +88,26 @@ export function lockControls(root: HTMLElement, locked: string[]): void {
     }
   }
 }
+
+/**
+ * The assignment on any task's page, for pages that do not wire it themselves: the bar above the
+ * page, the locked controls disabled, and each run the page starts (its "open its page" link,
+ * `#run-link`, gets the run's address) reported to the bar. The server checks every rule again.
+ */
+export function mountAssignment(root: HTMLElement, assignment: Assignment): AssignmentBar {
+  const bar = new AssignmentBar(assignment);
+  root.prepend(bar.element);
+  lockControls(root, assignment.locked);
+  const link = document.getElementById("run-link");
+  let last = "";
+  if (link) {
+    new MutationObserver(() => {
+      const match = /\/runs\/(\d+)$/.exec(link.getAttribute("href") ?? "");
+      if (match && match[1] !== last) {
+        last = match[1];
+        bar.runStarted({ id: Number(match[1]) } as Run);
+      }
+    }).observe(link, { attributes: true, attributeFilter: ["href"] });
+  }
+  return bar;
+}
