@@ -30,6 +30,7 @@ from django.urls import get_resolver  # noqa: E402
 
 from playground.limits import BodyLimits, BodySizeLimit  # noqa: E402
 from playground.runs.executor import get_executor  # noqa: E402
+from playground.runs.jobs import get_job_pool  # noqa: E402
 from playground.runs.routing import websocket_urlpatterns  # noqa: E402
 from playground.static import StaticFiles  # noqa: E402
 
@@ -59,16 +60,19 @@ application = AttachLoop(
 )
 
 
-def end_with_the_server(executor) -> None:
-    """Daphne stops its reactor on SIGTERM and Ctrl-C: the executor ends its processes first."""
+def end_with_the_server(*parts) -> None:
+    """Daphne stops its reactor on SIGTERM and Ctrl-C: the executor and the job pool end their processes first."""
     reactor = sys.modules.get("twisted.internet.reactor")  # imported by Daphne, never here
     if reactor is not None:
-        reactor.addSystemEventTrigger("before", "shutdown", executor.shutdown)
+        for part in parts:
+            reactor.addSystemEventTrigger("before", "shutdown", part.shutdown)
 
 
 if autostart:
     get_executor().start()
-    end_with_the_server(get_executor())
+    if settings.LAYERLAB_EXECUTOR == "local":  # its fork server is running: short jobs fork from it too
+        get_job_pool().start()
+    end_with_the_server(get_executor(), get_job_pool())
 
 # What start-up loads (Django, the URL conf and with it PyTorch) lives as long as the server.
 # Frozen, it is left out of the collector's full passes, which otherwise scan it every few

@@ -165,6 +165,13 @@ LAYERLAB_CANCEL_GRACE = float(envstr("LAYERLAB_CANCEL_GRACE", "1.0"))
 # is stopped when no socket of its owner has watched it this long (runs/abandoned.py).
 LAYERLAB_PAUSE_LIMIT = envint("LAYERLAB_PAUSE_LIMIT", 10 * 60, minimum=1)
 LAYERLAB_UNWATCHED_GRACE = envint("LAYERLAB_UNWATCHED_GRACE", 60, minimum=1)
+# Short jobs on a run's checkpoint (runs/jobs.py): warm processes beside the training slots, each
+# job with its own time limit and its process with a memory limit; more jobs than the queue holds
+# wait for none, they are refused.
+LAYERLAB_JOB_WORKERS = envint("LAYERLAB_JOB_WORKERS", 1, minimum=1)
+LAYERLAB_JOB_SECONDS = float(envstr("LAYERLAB_JOB_SECONDS", "10"))
+LAYERLAB_JOB_MEMORY_MB = envint("LAYERLAB_JOB_MEMORY_MB", 3072, minimum=64)
+LAYERLAB_JOB_QUEUE = envint("LAYERLAB_JOB_QUEUE", 8, minimum=0)
 LAYERLAB_RUN_QUOTA_ANONYMOUS = envint("LAYERLAB_RUN_QUOTA_ANONYMOUS", 3, minimum=1)
 LAYERLAB_RUN_QUOTA_USER = envint("LAYERLAB_RUN_QUOTA_USER", 8, minimum=1)
 # Limits by role (anonymous < student < teacher; runs/quotas.py has the defaults, whose "runs" are the

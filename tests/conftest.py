@@ -22,6 +22,20 @@ def executor(django_db_setup, django_db_blocker):
         set_executor(None)
 
 
+@pytest.fixture(scope="session")
+def job_pool(django_db_setup):
+    """The short-job pool the API and the job socket use: one warm process, a 5 s limit."""
+    from playground.runs.jobs import JobPool, set_job_pool
+
+    pool = JobPool(workers=1, device="cpu", seconds=5, queue=2)
+    set_job_pool(pool)
+    pool.start()
+    wait_for(lambda: pool.wait_ready(timeout=1), timeout=60)
+    yield pool
+    pool.shutdown()
+    set_job_pool(None)
+
+
 @pytest.fixture
 def alice():
     """An anonymous visitor; her session starts with her first run, as in a browser."""

@@ -7,21 +7,24 @@ act on, or a 500 that shows only the id under which the server logged it.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import WithJsonSchema
 
 from playground import nets
-from playground.files.uploads import check_references
+from playground.files.uploads import check_references, upload_root
 from playground.runs.errors import ApiError, log_server_error, pydantic_errors, server_error_message
 from playground.runs.guards import Visitor, require_json_body
 from playground.runs.schemas import (
     BODY_ERRORS, CsrfOut, ExportIn, InspectIn, NetReport, PreviewIn, TaskOut, answers,
 )
 from playground.tasks import TASKS
+from playground.tasks.base import TaskFailure
 
 
 api = NinjaAPI(title="LayerLab API", version="1", urls_namespace="api", auth=Visitor())
@@ -98,6 +101,7 @@ def list_tasks(request):
             "default_config": task.default_config(),
             "schema": task.schema(),
             "catalogue": task.catalogue(),
+            "jobs": {kind: model.model_json_schema() for kind, model in task.Jobs.items()},
         }
         for task in TASKS.values()
     ]
@@ -113,7 +117,10 @@ def preview_task(request, name: PreviewName, payload: PreviewIn):  # type: ignor
     task = TASKS[name]
     config = parse_config(task, payload.config)
     check_references(request, config.model_dump(mode="json"))
-    return task.preview(config)
+    try:
+        return task.preview(config, data_dir=Path(settings.DATA_DIR), uploads_dir=upload_root())
+    except TaskFailure as failure:  # a corpus not on this server: the sentence says how to get it
+        raise ApiError(400, errors=[{"path": "config", "message": str(failure)}]) from None
 
 
 def parse_config(task, raw: dict[str, Any]):

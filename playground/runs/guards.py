@@ -9,6 +9,7 @@ grants. So every operation that reads a JSON body refuses any other content type
 from __future__ import annotations
 
 import functools
+import inspect
 
 from django.conf import settings
 from django.http import HttpRequest, QueryDict
@@ -55,6 +56,17 @@ def require_json_body(run):
     operation = getattr(run, "__self__", None)
     if operation is None or not takes_json_body(operation):
         return run
+
+    if inspect.iscoroutinefunction(run):  # an async operation (short jobs): its run is awaited
+
+        @functools.wraps(run)
+        async def checked_async(request, *args, **kwargs):
+            problem = not_json(request)
+            if problem is not None:
+                return error_response(415, problem)
+            return await run(request, *args, **kwargs)
+
+        return checked_async
 
     @functools.wraps(run)
     def checked(request, *args, **kwargs):

@@ -32,7 +32,7 @@ from playground.runs.executor import Executor
 from playground.runs.models import Run
 from playground.runs.publish import publish_events
 from playground.runs.relay import EventRelay
-from playground.runs.worker import fork_context, set_priority
+from playground.runs.worker import fork_context, kill_group
 
 log = logging.getLogger(__name__)
 
@@ -321,18 +321,7 @@ class LocalExecutor(Executor):
 
     @staticmethod
     def _signal(proc: Process) -> None:
-        if proc.process.pid is None or proc.process.exitcode is not None:
-            return
-        # A killed process still has to run to exit: at nice 19 beside busy programs that took
-        # 4-5 s. It gets the server's priority back first, where the system allows it.
-        set_priority(proc.process.pid, os.getpriority(os.PRIO_PROCESS, 0))
-        try:
-            os.killpg(proc.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            try:
-                proc.process.kill()
-            except OSError:
-                pass
+        kill_group(proc.process)
 
 
 def death_cause(code: int | None) -> str:

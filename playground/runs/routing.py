@@ -1,5 +1,8 @@
 from django.urls import path
 
-from playground.runs.consumers import RunConsumer
+from playground.runs.consumers import JobConsumer, RunConsumer
 
-websocket_urlpatterns = [path("ws/runs/<int:run_id>/", RunConsumer.as_asgi())]
+websocket_urlpatterns = [
+    path("ws/runs/<int:run_id>/", RunConsumer.as_asgi()),
+    path("ws/runs/<int:run_id>/jobs/", JobConsumer.as_asgi()),
+]

@@ -1,7 +1,10 @@
 """Run routes: create, read, replay, and control runs (docs/api.md, "Runs")."""
 from __future__ import annotations
 
+import asyncio
 from typing import Any
+
+from asgiref.sync import sync_to_async
 
 from django.conf import settings
 from django.db import transaction
@@ -12,10 +15,12 @@ from playground.files.uploads import check_references
 from playground.runs import access, quotas, store
 from playground.runs.errors import ApiError
 from playground.runs.executor import get_executor
+from playground.runs.jobs import JobError, get_job_pool, job_request
 from playground.runs.models import ACTIVE, TERMINAL, Run
 from playground.runs.runner import checkpoint_dir
 from playground.runs.schemas import (
-    BODY_ERRORS, WRITE_ERRORS, ContinueIn, ControlIn, CreatedRunOut, EventsOut, RunIn, RunOut, answers,
+    BODY_ERRORS, WRITE_ERRORS, ContinueIn, ControlIn, CreatedRunOut, EventsOut, JobIn, JobOut, RunIn, RunOut,
+    answers,
 )
 from playground.runs.guards import Visitor
 from playground.tasks import TASKS
@@ -214,3 +219,23 @@ def continue_run(request, run_id: int, payload: ContinueIn):
     quotas.check_request(request.user, config.model_dump(mode="json"), None)
     check_references(request, config.model_dump(mode="json"))
     return queue(request, task.name, config.model_dump(mode="json"), parent=parent, stop_when_unwatched=parent.stop_when_unwatched)
+
+
+@router.post("/{int:run_id}/jobs", response=answers({200: JobOut}, *BODY_ERRORS, *WRITE_ERRORS, 404, 409, 422, 429, 503, 504),
+             summary="Answer a short job on the run's latest checkpoint (a prediction, a sample...)")
+async def run_job(request, run_id: int, payload: JobIn, token: str | None = None):
+    """Whoever may view the run may ask; the job runs in the job pool, never in a training slot.
+
+    Async, so that a job's wait holds no thread that other requests need (Django runs
+    every synchronous view on one thread).
+    """
+    job = await sync_to_async(_job_for)(request, run_id, token, payload.kind, payload.args)
+    try:
+        result = await asyncio.to_thread(get_job_pool().run, job)
+    except JobError as error:
+        raise ApiError(error.status, "", str(error)) from None
+    return {"kind": payload.kind, "result": result}
+
+
+def _job_for(request, run_id: int, token: str | None, kind: str, args: dict[str, Any]) -> dict[str, Any]:
+    return job_request(visible_run(request, run_id, token), kind, args)

@@ -56,6 +56,7 @@ class TaskOut(Schema):
     default_config: dict[str, Any]
     schema_: dict[str, Any] = Field(alias="schema", description="The JSON Schema of this task's config.")
     catalogue: dict[str, Any]
+    jobs: dict[str, Any] = Field(description="The short jobs a run of this task answers: kind → the JSON Schema of its args.")
 
 
 class PreviewIn(Body):
@@ -158,6 +159,16 @@ class EventsOut(Schema):
 
 class ControlIn(Body):
     learning_rate: StrictFloat = Field(gt=0, le=10, allow_inf_nan=False)
+
+
+class JobIn(Body):
+    kind: str = Field(max_length=64, description="Which of the task's short jobs (GET /api/tasks lists them).")
+    args: dict[str, Any] = Field(default_factory=dict, description="The job's arguments, checked against its model.")
+
+
+class JobOut(Schema):
+    kind: str
+    result: dict[str, Any]
 
 
 class ContinueIn(Body):

@@ -9,10 +9,32 @@ lists and the run engine looks tasks up in through ``get_task``.
 """
 from __future__ import annotations
 
+import importlib
+import os
+
 from playground.tasks.base import Task
 from playground.tasks.basics import BasicsTask
+from playground.tasks.cnn import CnnTask
+from playground.tasks.text import TextTask
 
-TASKS: dict[str, type[Task]] = {"basics": BasicsTask}
+TASKS: dict[str, type[Task]] = {"basics": BasicsTask, "cnn": CnnTask, "text": TextTask}
+
+
+def extra_tasks(names: str) -> dict[str, type[Task]]:
+    """Tasks named ``"module:Class, ..."`` (the tests' own, in ``LAYERLAB_EXTRA_TASKS``), by their names.
+
+    Read from the environment, not Django's settings: this package never imports
+    Django, and the training and job processes see the same variable.
+    """
+    found: dict[str, type[Task]] = {}
+    for name in filter(None, (part.strip() for part in names.split(","))):
+        module, _, attribute = name.partition(":")
+        task = getattr(importlib.import_module(module), attribute)
+        found[task.name] = task
+    return found
+
+
+TASKS.update(extra_tasks(os.environ.get("LAYERLAB_EXTRA_TASKS", "")))
 
 
 def get_task(name: str) -> type[Task]:

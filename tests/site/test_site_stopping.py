@@ -1,4 +1,4 @@
-"""A stopped server leaves nothing behind: no spare, no training process, no fork server."""
+"""A stopped server leaves nothing behind: no spare, no training process, no job process, no fork server."""
 from __future__ import annotations
 
 import os
@@ -65,12 +65,12 @@ def test_a_stopped_server_leaves_no_process(stop_signal, tmp_path):
         url = f"{base}/runs/{run['id']}?token={run['share_token']}"
         wait_for(lambda: call(url)["status"] == "running", timeout=60, interval=0.2)
 
-        def two_spares_and_a_training_process():
+        def two_spares_a_training_process_and_a_job_process():
             forked = [pid for child in children(process.pid) for pid in children(child)]
-            return len(forked) == 3
+            return len(forked) == 4
 
-        wait_for(two_spares_and_a_training_process, timeout=60, interval=0.2)
-        assert len(processes_of(tmp_path)) >= 5  # daphne, fork server, two spares, the run (and a tracker)
+        wait_for(two_spares_a_training_process_and_a_job_process, timeout=60, interval=0.2)
+        assert len(processes_of(tmp_path)) >= 6  # daphne, fork server, two spares, the run, the job process (and a tracker)
 
         os.killpg(process.pid, stop_signal)  # what `kill -- -PID` and Ctrl-C in a terminal send
         process.wait(timeout=30)

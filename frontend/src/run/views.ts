@@ -9,6 +9,7 @@ import { mountGenericRun } from "./generic";
 /** Each task's own run view, by task name. */
 export const TASK_VIEWS: Record<string, () => Promise<MountRunView>> = {
   basics: () => import("../basics/runpage").then((module) => module.mountBasicsRun),
+  text: () => import("../text/runpage").then((module) => module.mountTextRun),
 };
 
 /** The view names the page's address may ask for. */

@@ -99,3 +99,28 @@ export function apiGet<T>(path: string): Promise<T> {
 export function apiPost<T>(path: string, body: unknown = {}): Promise<T> {
   return apiRequest<T>("POST", path, body);
 }
+
+/** An upload as `POST /api/uploads` answers it (docs/api.md, "Uploads"). */
+export interface Upload {
+  id: number;
+  kind: string;
+  name: string;
+  size: number;
+  summary: Record<string, unknown>;
+}
+
+/** Sends a file as an upload of `kind` (multipart) and answers the kept upload, or throws an ApiError with the server's sentence. */
+export async function apiUpload(kind: string, file: Blob, name = "file"): Promise<Upload> {
+  const body = new FormData();
+  body.append("kind", kind);
+  body.append("file", file, name);
+  let response: Response;
+  try {
+    response = await fetch("/api/uploads", { method: "POST", body, credentials: "same-origin", headers: { Accept: "application/json", "X-CSRFToken": csrfToken() } });
+  } catch {
+    throw new ApiError(0, [{ path: "", message: "Could not reach the server; check the connection and try again." }]);
+  }
+  const text = await response.text();
+  if (!response.ok) throw new ApiError(response.status, parseErrors(response.status, text));
+  return JSON.parse(text) as Upload;
+}

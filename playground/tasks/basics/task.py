@@ -12,11 +12,14 @@ reports also happen at the starting epoch (the untrained network) and the last o
 """
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
+import pydantic
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
@@ -25,7 +28,7 @@ from playground import nets
 from playground.data import toy
 from playground.data.split import Split
 from playground.tasks import checkpoint, optim
-from playground.tasks.base import RunContext, Stopped, Task
+from playground.tasks.base import JobContext, RunContext, Stopped, Task, TaskConfig, TaskFailure, finite
 from playground.tasks.basics.config import BasicsConfig
 from playground.tasks.basics.lessons import LESSONS
 from playground.tasks.basics.pictures import BasicsPictures
@@ -134,12 +137,32 @@ def resume(directory: Path, config: BasicsConfig, loop: SupervisedLoop) -> None:
     optim.apply_settings(loop.optimizer, optimizer_settings(config))  # this run's rate and L2, not the saved ones
 
 
+# A checkpoint is saved after the first epoch and then at most this often, so that jobs (a
+# prediction) work mid-run.
+CHECKPOINT_SECONDS = 2.0
+PLANE = 1e3  # points a prediction may ask about lie within ±PLANE on both axes
+
+
+class PredictArgs(TaskConfig):
+    """Points of the plane, as [x, y], at which to ask the trained network."""
+
+    points: list[tuple[float, float]] = pydantic.Field(min_length=1, max_length=10_000)
+
+    @pydantic.field_validator("points")
+    @classmethod
+    def _on_the_plane(cls, points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        if not all(math.isfinite(v) and abs(v) <= PLANE for point in points for v in point):
+            raise ValueError(f"every coordinate must be a number between {-PLANE:g} and {PLANE:g}")
+        return points
+
+
 class BasicsTask(Task):
     """Train an MLP on a toy dataset and show its surface, its neurons and its curves."""
 
     name = "basics"
     title = "Basics: 2-D classification and regression"
     Config = BasicsConfig
+    Jobs = {"predict": PredictArgs}
 
     @staticmethod
     def net_spec(config: BasicsConfig) -> dict[str, Any]:
@@ -166,10 +189,40 @@ class BasicsTask(Task):
         }
 
     @classmethod
-    def preview(cls, config: BasicsConfig | dict[str, Any]) -> dict[str, Any]:
-        """The points a run with this configuration would train and test on."""
+    def preview(cls, config: BasicsConfig | dict[str, Any], data_dir: Path | None = None,
+                uploads_dir: Path | None = None) -> dict[str, Any]:
+        """The points a run with this configuration would train and test on (its data needs no files)."""
         splits = toy_splits(cls.Config.model_validate(config))
         return {name: toy.as_rows(*splits[name]) for name in ("train", "test")}
+
+    def job(self, kind: str, args: PredictArgs, ctx: JobContext) -> dict[str, Any]:
+        """``predict``: the trained network's output at each point, from the run's latest checkpoint.
+
+        Classification gives each point's class probabilities and likeliest class;
+        regression its value.
+        """
+        config = ctx.config
+        device = torch.device(ctx.device)
+        head = head_for(config.problem, output_classes(config))
+        model = build_model(config, device)
+        try:
+            checkpoint.load_model(ctx.checkpoint_dir, model)
+        except (OSError, RuntimeError, checkpoint.CheckpointError):
+            raise TaskFailure("the run's checkpoint could not be read just now; ask again") from None
+        model.eval()
+        with torch.no_grad(), cpu_threads(device, 1):
+            xy = torch.tensor(args.points, dtype=torch.float32, device=device)
+            out = model(toy.feature_columns(xy, config.features))
+            if config.problem == "regression":
+                return {"problem": "regression", "values": [finite(v) for v in out[:, 0].tolist()]}
+            if head.outputs == 1:
+                positive = torch.sigmoid(out[:, 0])
+                probabilities = torch.stack([1 - positive, positive], dim=1)
+            else:
+                probabilities = torch.softmax(out, dim=1)
+            rows = [[finite(p) for p in row] for row in probabilities.tolist()]
+        return {"problem": "classification", "probabilities": rows,
+                "classes": probabilities.argmax(dim=1).tolist()}
 
     def run(self, config: BasicsConfig | dict[str, Any], ctx: RunContext) -> None:
         config = self.Config.model_validate(config)
@@ -195,10 +248,17 @@ class BasicsTask(Task):
             if progress.final or progress.epoch % config.grid_every == 0:
                 pictures.emit(progress.epoch, loop.step, ctx.emit)
 
+        saved_at = [float("-inf")]  # the first epoch saves one, so that jobs work early
+
+        def keep_checkpoint(progress: Progress) -> None:
+            if time.monotonic() - saved_at[0] >= CHECKPOINT_SECONDS and not progress.final:
+                save(ctx, config, loop)
+                saved_at[0] = time.monotonic()
+
         plan = Plan(config.epochs, loop.epoch, Every(epochs=config.emit_every), target_test_loss=config.target_test_loss)
         try:
             outcome = fit(loop, train, test, plan, ctx.emit, grad_weights=[m.weight for m in linears],
-                          handlers=Handlers().on(Event.EPOCH, draw))
+                          handlers=Handlers().on(Event.EPOCH, draw).on(Event.EPOCH, keep_checkpoint))
         except Stopped:
             save(ctx, config, loop)
             raise
