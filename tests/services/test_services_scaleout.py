@@ -98,6 +98,10 @@ def test_controls_and_continuing_work_through_either_web_node(stack):
     # The checkpoint it saved on the shared data directory has the optimiser at the new rate.
     optimizer = json.loads((stack.data_dir / "media" / "runs" / str(run["id"]) / "checkpoint" / "optimizer.json").read_text())
     assert {group["lr"] for group in optimizer["param_groups"]} == {0.01}
+    # A short job on its checkpoint, answered by the other web node's pool from the shared directory.
+    status, answer = elsewhere.call("POST", f"/api/runs/{run['id']}/jobs",
+                                    {"kind": "predict", "args": {"points": [[0.5, 0.5], [-1, 2]]}})
+    assert status == 200 and answer["kind"] == "predict", answer
     status, child = owner.call("POST", f"/api/runs/{run['id']}/continue", {"epochs": 5})
     assert status == 201, child
     assert stack.wait_final([child["id"]], timeout=60)[child["id"]] == "succeeded", stack.logs()
