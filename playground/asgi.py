@@ -14,7 +14,8 @@ autostart = os.environ.get("LAYERLAB_AUTOSTART", "1") != "0"
 
 from django.conf import settings  # noqa: E402
 
-if autostart and settings.LAYERLAB_EXECUTOR == "local":
+# A web node of the scale-out mode trains nothing but answers short jobs from its own pool.
+if autostart and settings.LAYERLAB_EXECUTOR in ("local", "celery"):
     from playground.runs.worker import start_fork_server
 
     start_fork_server()  # it imports PyTorch for the training processes while this process sets up
@@ -71,7 +72,7 @@ def end_with_the_server(*parts) -> None:
 
 if autostart:
     get_executor().start()
-    if settings.LAYERLAB_EXECUTOR == "local":  # its fork server is running: short jobs fork from it too
+    if settings.LAYERLAB_EXECUTOR in ("local", "celery"):  # its fork server is running: short jobs fork from it too
         get_job_pool().start()
     end_with_the_server(get_executor(), get_job_pool())
 

@@ -100,7 +100,8 @@ class Services:
 
     def stop(self) -> None:
         if self._pg_dir:
-            subprocess.run([self._pg_ctl(), "-D", self._pg_dir, "-m", "immediate", "stop"], capture_output=True)
+            subprocess.run([*getattr(self, "_pg_prefix", []), self._pg_ctl(), "-D", self._pg_dir, "-m", "immediate",
+                            "stop"], capture_output=True)
             shutil.rmtree(self._pg_dir, ignore_errors=True)
         for process in self._started:
             end_group(process)
@@ -143,17 +144,39 @@ class Services:
         found = shutil.which("pg_ctl") or next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))), None)
         return found or ""
 
+    def _as_postgres(self) -> list[str]:
+        """initdb and the server refuse to run as root: as root, run them as the postgres user."""
+        if os.geteuid() != 0:
+            return []
+        import pwd
+
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return ["(no postgres user)"]
+        return ["runuser", "-u", "postgres", "--"] if shutil.which("runuser") else ["(no runuser)"]
+
     def _start_postgres(self) -> str:
         pg_ctl = self._pg_ctl()
         initdb = os.path.join(os.path.dirname(pg_ctl), "initdb") if pg_ctl else ""
-        if not pg_ctl or not os.path.exists(initdb) or os.geteuid() == 0:
-            why = "pg_ctl and initdb are not installed" if not pg_ctl else "initdb will not run as root"
+        prefix = self._as_postgres()
+        if not pg_ctl or not os.path.exists(initdb) or prefix[:1] in (["(no postgres user)"], ["(no runuser)"]):
+            why = ("pg_ctl and initdb are not installed" if not pg_ctl else
+                   "initdb will not run as root, and there is no postgres user to run it as")
             raise Unavailable(f"no PostgreSQL answers at {self.postgres} and none can be started here ({why})")
         self._pg_dir = tempfile.mkdtemp(prefix="layerlab-pg-")
+        if prefix:
+            shutil.chown(self._pg_dir, "postgres", "postgres")
+        self._pg_prefix = prefix
         port = free_port()
-        subprocess.run([initdb, "-D", self._pg_dir, "-U", "postgres", "-A", "trust"], check=True, capture_output=True)
-        subprocess.run([pg_ctl, "-D", self._pg_dir, "-o", f"-p {port} -k {self._pg_dir} -h 127.0.0.1", "-w", "start"],
-                       check=True, capture_output=True)
+        try:
+            subprocess.run([*prefix, initdb, "-D", self._pg_dir, "-U", "postgres", "-A", "trust"], check=True,
+                           capture_output=True)
+            subprocess.run([*prefix, pg_ctl, "-D", self._pg_dir, "-l", f"{self._pg_dir}/server.log",
+                            "-o", f"-p {port} -k {self._pg_dir} -h 127.0.0.1", "-w", "start"], check=True, capture_output=True)
+        except subprocess.CalledProcessError as error:
+            raise Unavailable(f"no PostgreSQL answers at {self.postgres}, and starting one here failed: "
+                              f"{error.stderr.decode(errors='replace')[-300:]}") from None
         return f"postgres://postgres@127.0.0.1:{port}/postgres"
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import threading
 
-from django.conf import settings
 from django.db import close_old_connections
 
 from playground.runs import reaper

@@ -43,7 +43,7 @@ from playground.runs.local import ABANDONED_GRACE, Process, death_cause
 from playground.runs.models import TERMINAL, Run, Worker
 from playground.runs.publish import events_message, send_all
 from playground.runs.relay import EventRelay
-from playground.runs.worker import fork_context, set_priority, start_fork_server
+from playground.runs.worker import fork_context, kill_group, start_fork_server
 
 log = logging.getLogger(__name__)
 
@@ -302,19 +302,8 @@ class Trainer:
 
 
 def kill(proc: Process) -> None:
-    """Kill a training process's group (it leads one: worker.spare_main) and wait for it."""
-    import signal
-
-    if proc.process.pid is None or proc.process.exitcode is not None:
-        return
-    set_priority(proc.process.pid, os.getpriority(os.PRIO_PROCESS, 0))
-    try:
-        os.killpg(proc.process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        try:
-            proc.process.kill()
-        except OSError:
-            pass
+    """Kill a training process with its group (it leads one: worker.spare_main) and wait for it."""
+    kill_group(proc.process)
     proc.process.join(timeout=5)
 
 

@@ -17,14 +17,13 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import time
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Callable, Iterator
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from playground.runs import abandoned, queue, scheduler, store
