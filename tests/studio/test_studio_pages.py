@@ -7,6 +7,8 @@ import pytest
 from playground.studio import manifest
 from playground.studio.pages import PAGES, PAGES_BY_NAME, task_pages
 
+pytestmark = pytest.mark.django_db  # pages read the visitor's account and a run's preview tags
+
 
 @pytest.fixture
 def built(tmp_path, monkeypatch):
