@@ -54,7 +54,7 @@ def test_a_style_run_has_its_own_view_on_its_page(page, server_url):
     page.get_by_role("button", name="Train").click()
     expect(page.locator("#status-line")).to_contain_text("Finished", timeout=90_000)
     page.get_by_role("link", name=re.compile(r"Run \d+: open its page")).click()
-    expect(page.locator("[role=status]")).to_contain_text("Finished", timeout=30_000)
+    expect(page.locator(".run-page .status-line")).to_contain_text("Finished", timeout=30_000)
     expect(page.locator(".input-picture")).to_have_count(2)
     expect(page.get_by_role("link", name="Download PNG")).to_be_visible()
     page.get_by_role("link", name="Fork").click()  # back on the Style page, with the run's settings
