@@ -100,3 +100,33 @@ def test_a_teacher_and_a_student_run_an_assignment(open_page, server_env, server
     assert lines[0].startswith("student,email,test accuracy")
     assert lines[1].startswith("sam,sam@example.org,")
     assert student.request.get(f"{server_url}/api/assignments/{assignment_id}/grades.csv").status == 404
+
+
+def api_post(page, server_url: str, path: str, body: dict):
+    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    answer = page.request.post(f"{server_url}/api/{path}", data=body, headers={"X-CSRFToken": csrf})
+    assert answer.ok, answer.text()
+    return answer.json()
+
+
+def test_locked_fields_hold_everywhere_on_the_cnn_page(open_page, server_env, server_url):
+    teacher, student = open_page(), open_page()
+    sign_in(teacher, server_url, make_person(server_env, "cora", "teacher"))
+    sign_in(student, server_url, make_person(server_env, "carl"))
+    course = api_post(teacher, server_url, "courses", {"name": "Convolutions"})
+    assignment = api_post(teacher, server_url, f"courses/{course['id']}/assignments", {
+        "title": "Fixed network", "task": "cnn", "config": {"learning_rate": 0.0021}, "locked": ["learning_rate", "net"]})
+    api_post(student, server_url, "courses/join", {"code": course["join_code"]})
+
+    # The address asks for another learning rate: the assignment's stays, as after a hash change.
+    student.goto(f"{server_url}/assignments/{assignment['id']}/work#learning_rate=0.5")
+    rate = student.get_by_label("Learning rate")
+    expect(rate).to_have_value("0.0021")
+    expect(rate).to_be_disabled()
+    student.evaluate("location.hash = 'learning_rate=0.5&epochs=2'")
+    student.wait_for_function("location.hash.includes('epochs=2') && !location.hash.includes('learning_rate=0.5')")
+    expect(rate).to_have_value("0.0021")
+    # The network can be changed neither in the builder nor from a classic network.
+    expect(student.locator("#builder-slot")).to_have_class(re.compile(r"\blocked-area\b"))
+    expect(student.locator("#preset-slot")).to_have_class(re.compile(r"\blocked-area\b"))
+    expect(student.get_by_role("button", name=re.compile(r"^Submit"))).to_be_disabled()

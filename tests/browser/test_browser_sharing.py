@@ -103,3 +103,29 @@ def test_every_task_page_shares_its_settings(open_page, server_url, name):
     opened.goto(link)
     expect(opened).to_have_url(re.compile(rf"/{name}#"))
     assert opened.evaluate("location.hash") == original
+
+
+def test_compare_shows_runs_seen_through_their_share_tokens(open_page, server_env, server_url):
+    first, second = (hand_made_run(server_env, "basics", generic_events()) for _ in range(2))
+    visitor = open_page()  # owns neither run: only the tokens let it see them
+    visitor.goto(f"{server_url}/compare?runs={first['id']}:{first['share_token']},{second['id']}:{second['share_token']}")
+    key = visitor.locator(".compare-key li")
+    expect(key).to_have_count(2, timeout=15_000)
+    expect(key.first.get_by_role("link")).to_have_attribute("href", f"/runs/{first['id']}?token={first['share_token']}")
+    expect(visitor.locator(".compare-chart").first).to_be_visible()
+
+
+@pytest.mark.parametrize("task, setting, label, value", [
+    ("cnn", "epochs=7", "Epochs", "7"),
+    ("text", "steps=321", "Steps", "321"),
+    ("style", "size=48", "Size (px)", "48"),
+])
+def test_share_on_every_page_gives_a_link_that_restores_it(open_page, server_url, task, setting, label, value):
+    first = open_page()
+    first.goto(f"{server_url}/{task}#{setting}")
+    first.wait_for_function(f"location.hash.includes({setting!r})")
+    link = share(first)
+    opened = open_page()
+    opened.goto(link)
+    expect(opened).to_have_url(re.compile(rf"/{task}#.*{setting}"))
+    expect(opened.get_by_label(label, exact=True)).to_have_value(value)

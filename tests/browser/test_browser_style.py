@@ -83,3 +83,22 @@ def test_an_uploaded_picture_becomes_a_choice_and_a_bad_one_is_refused_in_words(
     style.locator("input[type=file]").set_input_files(files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"not a picture at all" * 20}])
     expect(style.get_by_role("alert")).to_contain_text("not a PNG, JPEG or WebP picture", timeout=15_000)
     expect(style.get_by_role("radio", name="Yours")).to_have_count(1)  # only the good one
+
+
+def test_a_weight_changed_mid_run_reaches_the_run_without_ending_it(page, server_url):
+    page.goto(f"{server_url}/style#size=32&iterations=2000&picture_every=50")
+    status = page.locator("#status-line")
+    page.get_by_role("button", name="Train").click()
+    expect(status).to_contain_text("total loss", timeout=60_000)
+    run_id = re.search(r"/runs/(\d+)", page.get_by_role("link", name=re.compile(r"Run \d+")).get_attribute("href")).group(1)
+    weight = page.get_by_label("Style", exact=True)
+    with page.expect_response(lambda response: response.url.endswith("/control")) as control:
+        weight.fill("5000")
+        weight.press("Enter")
+    assert control.value.status == 200
+    assert "style_weight=5000" in page.url
+    expect(page.locator("#run-note")).to_contain_text(re.compile(r"Style weight 5000 from iteration \d+"), timeout=30_000)
+    expect(page.get_by_role("button", name="Pause")).to_be_visible()  # still the same run, still painting
+    assert page.request.get(f"{server_url}/api/runs/{run_id}").json()["controls"] == {"style_weight": 5000}
+    page.get_by_role("button", name="Stop").click()
+    expect(status).to_contain_text("Stopped", timeout=30_000)

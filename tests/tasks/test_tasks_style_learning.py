@@ -128,6 +128,9 @@ def test_a_live_style_weight_counts_from_the_next_step(recorder):
     first, last = losses[0], losses[-1]
     assert first["total"] == pytest.approx(first["content"] + first["style"] + 2 * first["tv"], rel=1e-4)
     assert last["total"] == pytest.approx(last["content"] + 5 * last["style"] + 2 * last["tv"], rel=1e-4)
+    said = [e["data"] for e in recorder.events if e["type"] == "log" and e["data"].get("control")]
+    assert [(e["control"], e["value"], e["message"]) for e in said] == [
+        ("style_weight", 5.0, "Style weight 5 from iteration 3.")]
 
 
 def test_every_built_in_picture_is_drawn_at_any_size():

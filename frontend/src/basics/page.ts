@@ -1,6 +1,6 @@
 /** The Basics page: wires state, controls, drawing, trainer and run view together. */
 import type { ApiProblem } from "../shared/api";
-import { AssignmentBar, lockControls } from "../shared/assignmentbar";
+import { AssignmentBar, lockAreas, lockControls } from "../shared/assignmentbar";
 import { withLocks, type Assignment } from "../shared/pagecontext";
 import { shareControl } from "../shared/share";
 import { byId, debounce, h } from "../shared/dom";
@@ -155,14 +155,7 @@ export class BasicsPage {
   /** Marks the assignment's locked settings on the page: their controls disabled, drawn areas inert. */
   private lock(root: HTMLElement, assignment: Assignment): void {
     lockControls(root, assignment.locked);
-    const areas: Record<string, string> = { dataset: "dataset-slot", points: "points-slot", features: "diagram-slot", hidden: "diagram-slot" };
-    for (const name of assignment.locked) {
-      const area = areas[name] ? document.getElementById(areas[name]) : null;
-      if (area) {
-        area.classList.add("locked-area");
-        area.title = "Locked by the assignment";
-      }
-    }
+    lockAreas(assignment.locked, { dataset: "dataset-slot", points: "points-slot", features: "diagram-slot", hidden: "diagram-slot" });
     byId<HTMLButtonElement>("regenerate-button").disabled = assignment.locked.includes("data_seed");
   }
 

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     } else if (assignment) {
       state.values = withLocks({ ...state.values, ...assignment.config, ...readOver(location.hash, state) }, assignment) as typeof state.values;
     }
-    new CnnPage(root, state, parsePalette(palette), datasets, uploads);
+    new CnnPage(root, state, parsePalette(palette), datasets, uploads, assignment);
     document.getElementById("share-slot")?.append(shareControl(task.name, () => state.config()));
     if (assignment) mountAssignment(root, assignment);
   } catch (error) {

@@ -1,11 +1,13 @@
 /** The CNN page: wires state, controls, the builder, the trainer, the run's panels and the inspector together. */
 import { ApiError, apiGet, apiPost, csrfToken, type ApiProblem } from "../shared/api";
+import { lockAreas } from "../shared/assignmentbar";
 import { LayerStackBuilder } from "../shared/builder";
 import { byId, debounce, formatCount, h } from "../shared/dom";
 import type { Run, RunEvent } from "../shared/events";
 import { fieldControl, type FieldControl, type FieldOptions } from "../shared/fields";
 import { runJob, streamJob } from "../shared/jobs";
 import { lessonsSection } from "../shared/lessons";
+import { withLocks, type Assignment } from "../shared/pagecontext";
 import { inspectNet, type InspectResult, type NetSpec } from "../shared/netspec";
 import type { LayerTypeSpec } from "../shared/palette";
 import type { Preset } from "../shared/presets";
@@ -64,6 +66,8 @@ export class CnnPage {
   private readonly controls = new Map<string, FieldControl>();
   private readonly augmentBoxes = new Map<string, HTMLInputElement>();
   private readonly builder: LayerStackBuilder;
+  /** The assignment the page works on: its locked fields keep the assignment's values. */
+  private readonly assignment: Assignment | null;
   private readonly view: CnnRunView;
   private readonly trainer: Trainer;
   private readonly pad: DrawingPad;
@@ -76,13 +80,14 @@ export class CnnPage {
   private previewCount = 0;
   private readonly previewSoon = debounce(() => void this.loadPreview(), 200);
 
-  constructor(root: HTMLElement, state: CnnState, palette: LayerTypeSpec[], present: Availability[], uploads: UploadInfo[]) {
+  constructor(root: HTMLElement, state: CnnState, palette: LayerTypeSpec[], present: Availability[], uploads: UploadInfo[], assignment: Assignment | null = null) {
     this.state = state;
+    this.assignment = assignment;
     buildSkeleton(root);
     this.buildFields();
     this.datasetSelect = h("select", { id: "dataset-select" });
     this.datasetSelect.addEventListener("change", () => this.pickDataset(this.datasetSelect.value));
-    byId("dataset-slot").append(h("div", { className: "field" }, h("label", { for: "dataset-select" }, "Dataset"), this.datasetSelect));
+    byId("dataset-slot").append(h("div", { className: "field", "data-field": "dataset" }, h("label", { for: "dataset-select" }, "Dataset"), this.datasetSelect));
     this.setChoices(present, uploads);
     this.buildAugment();
     this.buildUpload();
@@ -96,6 +101,7 @@ export class CnnPage {
     });
     this.builder.setNet(state.net);
     byId("preset-slot").append(this.presetPicker());
+    if (assignment) lockAreas(assignment.locked, { net: ["builder-slot", "preset-slot"], dataset: "upload-slot" });
 
     this.compareSelect = h("select", { id: "compare-select" }, h("option", { value: "" }, "none"));
     this.compareSelect.addEventListener("change", () => this.change("compare", this.compareSelect.value ? Number(this.compareSelect.value) : null));
@@ -156,7 +162,7 @@ export class CnnPage {
       this.augmentBoxes.set(name, input);
       return h("div", { className: "field field-checkbox", title: description }, input, h("label", { for: input.id }, name.charAt(0).toUpperCase() + name.slice(1)));
     });
-    byId("data-slot").prepend(h("fieldset", { className: "augment" }, h("legend", {}, "Augmentation of training batches"), boxes));
+    byId("data-slot").prepend(h("fieldset", { className: "augment", "data-field": "augment" }, h("legend", {}, "Augmentation of training batches"), boxes));
   }
 
   private setChoices(present: Availability[], uploads: UploadInfo[]): void {
@@ -264,8 +270,9 @@ export class CnnPage {
 
   /** Applies one control's change. */
   change(name: string, value: unknown): void {
+    if (this.isLocked(name)) return;
     this.state.values[name] = value as never;
-    if (name === "learning_rate" && typeof value === "number") void this.trainer.setLearningRate(value);
+    if (name === "learning_rate" && typeof value === "number") void this.trainer.setControls({ learning_rate: value });
     if (name === "compare") void this.loadOverlay();
     if (name === "dataset") void this.loadRuns();
     if (!LIVE_FIELDS.includes(name)) void this.endRun();
@@ -273,11 +280,16 @@ export class CnnPage {
     this.refresh();
   }
 
+  private isLocked(name: string): boolean {
+    return this.assignment?.locked.includes(name) ?? false;
+  }
+
   private currentChoice(): Choice | undefined {
     return this.choices.find((c) => c.value === this.state.values.dataset);
   }
 
   private pickDataset(value: string): void {
+    if (this.isLocked("dataset")) return;
     const choice = this.choices.find((c) => c.value === value);
     if (!choice) return;
     this.state.values.dataset = value;
@@ -296,7 +308,7 @@ export class CnnPage {
       const shape = choice.value.startsWith("upload:") ? [3, Number(values.image_size), Number(values.image_size)] : choice.shape;
       values.net = fitNet(values.net as NetSpec, shape, choice.classes.length || null);
     }
-    this.state.values = { ...values, compare: this.state.values.compare } as never;
+    this.state.values = withLocks({ ...values, compare: this.state.values.compare }, this.assignment) as never;
     this.builder.setNet(this.state.net);
     void this.endRun();
     this.refresh();
@@ -306,6 +318,7 @@ export class CnnPage {
   private hashChanged(): void {
     if (location.hash.replace(/^#/, "") === this.writtenHash) return;
     this.state.readHash(location.hash);
+    this.state.values = withLocks(this.state.values, this.assignment) as never;
     this.builder.setNet(this.state.net);
     void this.endRun();
     this.refresh();

@@ -7,11 +7,34 @@ import { changeText, layerChanges, settingChanges, valueText, type Layer } from 
 
 const RUN_COLOURS = ["#166eb5", "#e8831c", "#2a9d5b", "#a44fb8", "#c2410c", "#0e7490", "#6b7280", "#b91c1c"];
 
+/** A run to compare, and the share token that lets the visitor see it (empty for their own or public runs). */
+export interface RunRef {
+  id: number;
+  token: string;
+}
+
+/** The runs of `?runs=12:TOKEN,13`: ids, each with the share token after a colon where one is given; at most 8. */
+export function parseRunRefs(text: string): RunRef[] {
+  const refs: RunRef[] = [];
+  for (const part of text.split(",")) {
+    const [idText, ...rest] = part.trim().split(":");
+    const id = Number(idText);
+    if (!/^\d+$/.test(idText) || !Number.isSafeInteger(id) || id <= 0) continue;
+    refs.push({ id, token: rest.join(":") });
+  }
+  return refs.slice(0, 8);
+}
+
+/** The `token=` query part for a share token ("" for none), led by `lead` ("?" or "&"). */
+function tokenQuery(token: string, lead: string): string {
+  return token ? `${lead}token=${encodeURIComponent(token)}` : "";
+}
+
 /** Every stored event of a run, page by page. */
-async function allEvents(runId: number): Promise<RunEvent[]> {
+async function allEvents(runId: number, token: string): Promise<RunEvent[]> {
   const events: RunEvent[] = [];
   for (let after = 0; ; ) {
-    const page = await apiGet<{ events: RunEvent[]; more: boolean }>(`runs/${runId}/events?after=${after}&limit=5000`);
+    const page = await apiGet<{ events: RunEvent[]; more: boolean }>(`runs/${runId}/events?after=${after}&limit=5000${tokenQuery(token, "&")}`);
     events.push(...page.events);
     if (!page.more || !page.events.length) return events;
     after = page.events[page.events.length - 1].seq;
@@ -79,18 +102,18 @@ function layersDiff(runs: Run[]): HTMLElement {
   );
 }
 
-/** Builds Compare for `?runs=1,2,3` (the runs the visitor may see). */
+/** Builds Compare for `?runs=1,2,3` (the runs the visitor may see; `12:TOKEN` for one seen through a share link). */
 export async function showCompare(root: HTMLElement, params: URLSearchParams): Promise<void> {
-  const ids = (params.get("runs") ?? "").split(",").map(Number).filter((id) => Number.isInteger(id) && id > 0).slice(0, 8);
-  if (ids.length < 2) {
+  const refs = parseRunRefs(params.get("runs") ?? "");
+  if (refs.length < 2) {
     root.replaceChildren(h("h1", {}, "Compare runs"), h("p", {}, "Choose two or more runs on ", h("a", { href: "/my/runs" }, "My runs"), " to compare them."));
     return;
   }
-  const runs = await Promise.all(ids.map((id) => apiGet<Run>(`runs/${id}`)));
-  const events = await Promise.all(runs.map((run) => allEvents(run.id)));
+  const runs = await Promise.all(refs.map((ref) => apiGet<Run>(`runs/${ref.id}${tokenQuery(ref.token, "?")}`)));
+  const events = await Promise.all(refs.map((ref) => allEvents(ref.id, ref.token)));
   root.replaceChildren(
     h("h1", {}, "Compare runs"),
-    h("ul", { className: "compare-key" }, runs.map((run, r) => h("li", {}, h("span", { className: "swatch", style: `background:${RUN_COLOURS[r % RUN_COLOURS.length]}` }), h("a", { href: `/runs/${run.id}` }, `Run ${run.id}`), ` ${run.task}, ${run.status}`))),
+    h("ul", { className: "compare-key" }, runs.map((run, r) => h("li", {}, h("span", { className: "swatch", style: `background:${RUN_COLOURS[r % RUN_COLOURS.length]}` }), h("a", { href: `/runs/${run.id}${tokenQuery(refs[r].token, "?")}` }, `Run ${run.id}`), ` ${run.task}, ${run.status}`))),
     h("div", { className: "chart-row" },
       chart("Loss", runs, "loss", false, events),
       chart("Accuracy (%)", runs, "accuracy", true, events)),

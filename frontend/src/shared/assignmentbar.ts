@@ -32,12 +32,16 @@ export class AssignmentBar {
   private readonly submit: HTMLButtonElement;
   private readonly result: HTMLElement;
   private run: Run | null = null;
+  /** Whether the run Submit would send has finished. */
+  private finished = false;
 
   constructor(assignment: Assignment) {
     this.assignment = assignment;
     this.submit = h("button", { type: "button", className: "primary", disabled: true }, "Submit");
     this.result = h("p", { className: "assignment-result", role: "status" }, "Train a run, then submit it when it has finished.");
     this.submit.addEventListener("click", () => void this.submitRun());
+    // Every task's page says where its training stands on <body data-training>; Submit waits for "finished".
+    new MutationObserver(() => this.showTraining()).observe(document.body, { attributes: true, attributeFilter: ["data-training"] });
     const instructions = h("div", { className: "instructions" });
     instructions.innerHTML = assignment.instructions_html; // sanitised by the server (classroom/markdown.py)
     this.element = h(
@@ -53,13 +57,25 @@ export class AssignmentBar {
     );
   }
 
-  /** A run the page started: reported to the dashboard, and the one Submit sends. */
+  /** A run the page started: reported to the dashboard, and the one Submit sends once it has finished. */
   runStarted(run: Run): void {
     this.run = run;
-    this.submit.disabled = false;
+    this.finished = false;
     this.submit.textContent = `Submit run ${run.id}`;
-    this.result.textContent = "";
+    this.result.classList.remove("refused");
+    this.showTraining();
     void apiPost(`assignments/${this.assignment.id}/attempts`, { run: run.id }).catch(() => undefined);
+  }
+
+  /** Submit only for a finished run: the score is read from its final numbers. */
+  private showTraining(): void {
+    if (!this.run) return;
+    // Once finished it stays submittable when the page moves on (a changed setting leaves it "idle").
+    const training = document.body.dataset.training;
+    if (training === "finished") this.finished = true;
+    else if (training === "queued" || training === "running" || training === "paused") this.finished = false;
+    this.submit.disabled = !this.finished;
+    this.result.textContent = this.finished ? "" : `Submit opens when run ${this.run.id} has finished: it is scored on its final numbers.`;
   }
 
   private async submitRun(): Promise<void> {
@@ -85,6 +101,21 @@ export function lockControls(root: HTMLElement, locked: string[]): void {
       element.classList.add("locked");
       element.title = "Locked by the assignment";
       for (const control of element.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLButtonElement>("input, select, button, textarea")) control.disabled = true;
+    }
+  }
+}
+
+/**
+ * Makes the drawn areas of locked fields inert (`areas`: field name → element id), as
+ * lockControls does for inputs; the page itself also refuses changes to locked fields.
+ */
+export function lockAreas(locked: string[], areas: Record<string, string | string[]>): void {
+  for (const name of locked) {
+    for (const id of [areas[name] ?? []].flat()) {
+      const area = document.getElementById(id);
+      if (!area) continue;
+      area.classList.add("locked-area");
+      area.title = "Locked by the assignment";
     }
   }
 }

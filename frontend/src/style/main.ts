@@ -2,6 +2,8 @@
 import "../shared/style.css";
 import { apiGet, ApiError } from "../shared/api";
 import { byId } from "../shared/dom";
+import { sharedConfig } from "../shared/pagecontext";
+import { shareControl } from "../shared/share";
 import type { TaskInfo } from "../shared/tasks";
 import { StylePage } from "./page";
 import { StyleState } from "./state";
@@ -23,8 +25,16 @@ async function main(): Promise<void> {
     const task = tasks.find((t) => t.name === "style");
     if (!task) throw new Error("The server offers no Style task.");
     const state = new StyleState(task);
-    state.readHash(location.hash);
+    const shared = sharedConfig();
+    if (shared) {
+      // A share link: its settings, then the page's own address, so a reload keeps what follows.
+      state.values = { ...state.values, ...shared.config } as typeof state.values;
+      history.replaceState(null, "", "/style");
+    } else {
+      state.readHash(location.hash);
+    }
     new StylePage(root, state, thumbnails());
+    document.getElementById("share-slot")?.append(shareControl(task.name, () => state.config()));
   } catch (error) {
     root.dataset.state = "failed";
     root.textContent = error instanceof ApiError ? error.message : `The page could not start: ${String(error)}`;

@@ -10,7 +10,7 @@ import { LayerChooser, type VggLayer } from "./layers";
 import { buildSkeleton } from "./layout";
 import { PicturePicker, type UploadInfo } from "./pictures";
 import { lossesChart, lossesKey, StyleRunView } from "./runview";
-import { LIVE_FIELDS, StyleState } from "./state";
+import { liveFields, StyleState } from "./state";
 
 const TASK = "style";
 
@@ -52,6 +52,8 @@ export class StylePage {
   private readonly layers: LayerChooser;
   private readonly view: StyleRunView;
   private readonly trainer: Trainer;
+  /** Settings the run in progress takes as they change (StyleControls), not only at its start. */
+  private readonly liveFields: string[];
   private readonly catalogue: StyleCatalogue;
   private readonly thumbnails: Record<string, string>;
   private writtenHash = "";
@@ -62,6 +64,7 @@ export class StylePage {
     this.state = state;
     this.thumbnails = thumbnails;
     this.catalogue = state.task.catalogue as unknown as StyleCatalogue;
+    this.liveFields = liveFields(state.task);
     buildSkeleton(root);
     this.buildPickers();
     this.layers = new LayerChooser(this.catalogue.layers, (choice) => {
@@ -75,6 +78,7 @@ export class StylePage {
     byId("losses-key").append(lossesKey());
     this.view = new StyleRunView({
       status: byId("status-line"),
+      note: byId("run-note"),
       chart: lossesChart(byId("losses-chart"), 170),
       result: byId<HTMLImageElement>("result-image"),
       caption: byId("result-caption"),
@@ -182,14 +186,20 @@ export class StylePage {
     byId("page-errors").replaceChildren(...rest.map((p) => h("p", {}, sentence(p.message))));
   }
 
-  /** Applies one control's change. */
+  /** Applies one control's change; a loss weight reaches the run in progress, anything else ends it. */
   change(name: string, value: unknown): void {
     this.state.values[name] = value as never;
+    if (this.liveFields.includes(name) && typeof value === "number") void this.sendControl(name, value);
     this.changed([name]);
   }
 
+  /** Tells the running run a new weight; the run's log line says when it took effect. */
+  private async sendControl(name: string, value: number): Promise<void> {
+    if (await this.trainer.setControls({ [name]: value })) byId("run-note").textContent = `New ${lossWord(name)} weight ${value} sent; it counts from the next iteration.`;
+  }
+
   private changed(names: string[]): void {
-    if (names.some((name) => !LIVE_FIELDS.includes(name))) void this.trainer.forget();
+    if (names.some((name) => !this.liveFields.includes(name))) void this.trainer.forget();
     this.estimateSoon();
     this.refresh();
   }
@@ -287,6 +297,11 @@ export class StylePage {
       /* the gallery keeps what it shows */
     }
   }
+}
+
+/** The loss a weight field scales, in the page's words. */
+function lossWord(field: string): string {
+  return field === "tv_weight" ? "smoothness" : field.replace(/_weight$/, "");
 }
 
 /** A message as a sentence: capital first letter, full stop at the end. */

@@ -3,8 +3,10 @@ import { fieldsOf, type FieldInfo } from "../shared/schema";
 import { parseState, propsFromFields, serializeState, type Prop, type State } from "../shared/state";
 import type { TaskInfo } from "../shared/tasks";
 
-/** Fields that may change without ending the current run (none yet: every change starts afresh). */
-export const LIVE_FIELDS: string[] = [];
+/** Fields that may change without ending the current run: the task's live controls (the loss weights). */
+export function liveFields(task: TaskInfo): string[] {
+  return Object.keys((task.controls?.properties ?? {}) as Record<string, unknown>);
+}
 
 /** The state of the page, its PROPS table and the schema's fields. */
 export class StyleState {

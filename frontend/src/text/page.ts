@@ -1,9 +1,11 @@
 /** The Text page: wires state, corpus, builder, trainer, charts, samples, sampler and embedding map together. */
 import { apiGet, apiPost, type ApiProblem, type Upload } from "../shared/api";
+import { lockAreas } from "../shared/assignmentbar";
 import { LayerStackBuilder } from "../shared/builder";
 import { byId, debounce, h } from "../shared/dom";
 import { fieldControl, type FieldControl, type FieldOptions } from "../shared/fields";
 import { lessonsSection } from "../shared/lessons";
+import { withLocks, type Assignment } from "../shared/pagecontext";
 import { inspectNet, type LayerSpec, type NetSpec } from "../shared/netspec";
 import type { LayerTypeSpec } from "../shared/palette";
 import { presetConfig, type Preset } from "../shared/presets";
@@ -50,6 +52,8 @@ export class TextPage {
   private readonly controls = new Map<string, FieldControl>();
   private readonly corpus: CorpusPanel;
   private readonly builder: LayerStackBuilder;
+  /** The assignment the page works on: its locked fields keep the assignment's values. */
+  private readonly assignment: Assignment | null;
   private readonly view: TextRunView;
   private readonly trainer: Trainer;
   private readonly sampler: Sampler;
@@ -58,8 +62,9 @@ export class TextPage {
   private writtenHash = "";
   private readonly previewSoon = debounce(() => void this.loadPreview(), 150);
 
-  constructor(root: HTMLElement, state: TextState, palette: LayerTypeSpec[], datasets: DatasetInfo[]) {
+  constructor(root: HTMLElement, state: TextState, palette: LayerTypeSpec[], datasets: DatasetInfo[], assignment: Assignment | null = null) {
     this.state = state;
+    this.assignment = assignment;
     buildSkeleton(root);
     this.buildForm();
     const catalogue = state.task.catalogue as { corpora?: Record<string, CorpusInfo>; layer_types?: string[] } | undefined;
@@ -74,6 +79,7 @@ export class TextPage {
       label: "Text network layers",
       onChange: (net) => this.change("net", net.layers),
     });
+    if (assignment) lockAreas(assignment.locked, { net: "builder-slot", corpus: "corpus-slot" });
     const samples = new SamplesPanel();
     byId("samples-slot").append(samples.element);
     const embedding = new EmbeddingMap();
@@ -186,8 +192,9 @@ export class TextPage {
 
   /** Applies one setting's change. */
   change(name: string, value: unknown): void {
+    if (this.assignment?.locked.includes(name)) return;
     this.state.values[name] = value as never;
-    if (name === "learning_rate" && typeof value === "number") void this.trainer.setLearningRate(value);
+    if (name === "learning_rate" && typeof value === "number") void this.trainer.setControls({ learning_rate: value });
     if (!LIVE_FIELDS.includes(name)) void this.endRun();
     if (CORPUS_FIELDS.includes(name)) this.previewSoon();
     if (name === "steps" && !this.trainer.run) this.view.setEntropy(this.preview?.statistics.entropy_bits ?? null, this.steps());
@@ -240,7 +247,7 @@ export class TextPage {
   }
 
   private async applyPreset(preset: Preset): Promise<void> {
-    this.state.values = { ...this.state.values, ...presetConfig(preset, this.state.defaults) } as typeof this.state.values;
+    this.state.values = withLocks({ ...this.state.values, ...presetConfig(preset, this.state.defaults) }, this.assignment) as typeof this.state.values;
     await this.endRun();
     this.refresh();
     this.builder.setNet(bodyNet(this.state.values.net as LayerSpec[], this.seqLen(), this.vocabulary()));
@@ -252,6 +259,7 @@ export class TextPage {
   private hashChanged(): void {
     if (location.hash.replace(/^#/, "") === this.writtenHash) return;
     this.state.readHash(location.hash);
+    this.state.values = withLocks(this.state.values, this.assignment) as typeof this.state.values;
     void this.endRun();
     this.refresh();
     this.builder.setNet(bodyNet(this.state.values.net as LayerSpec[], this.seqLen(), this.vocabulary()));

@@ -7,7 +7,7 @@ vi.hoisted(() => {
 });
 import type { RunEvent } from "../../src/shared/events";
 import type { LineChart } from "../../src/shared/linechart";
-import { StyleState } from "../../src/style/state";
+import { liveFields, StyleState } from "../../src/style/state";
 import { statusLine, StyleRunView } from "../../src/style/runview";
 import { sentence } from "../../src/style/page";
 
@@ -24,6 +24,12 @@ const SCHEMA = {
 const TASK = { name: "style", title: "Style", schema: SCHEMA, default_config: { content: "lighthouse", style_b: null, size: 192, style_layers: ["conv1_1", "conv2_1"], style_layer_weights: null } };
 
 describe("the Style page's state", () => {
+  it("takes the task's live controls as the settings a run in progress follows", () => {
+    const controls = { type: "object", properties: { content_weight: { anyOf: [{ type: "number" }, { type: "null" }] }, style_weight: {}, tv_weight: {} } };
+    expect(liveFields({ ...TASK, controls })).toEqual(["content_weight", "style_weight", "tv_weight"]);
+    expect(liveFields(TASK)).toEqual([]);
+  });
+
   it("goes to the hash and back, an empty second style and weight list meaning none", () => {
     const state = new StyleState(TASK);
     state.values.size = 64;

@@ -44,6 +44,9 @@ NETWORK_WORDS = {
 }
 
 
+CONTROL_WORDS = {"content_weight": "Content", "style_weight": "Style", "tv_weight": "Smoothness"}
+
+
 class StyleControls(pydantic.BaseModel):
     """What may change while the picture forms: how much each loss counts."""
 
@@ -189,6 +192,10 @@ class StyleTask(Task):
             for name, value in changes.items():
                 if value is not None and name.endswith("_weight"):
                     transfer.objective.weights[name.removesuffix("_weight")] = float(value)
+                    # Said in words so the page can tell the student the change has reached the run.
+                    ctx.emit("log", {"level": "info", "control": name, "value": float(value),
+                                     "message": f"{CONTROL_WORDS[name]} weight {float(value):g} from iteration {iteration}."},
+                             iteration)
             pending.append((iteration, transfer.step()))
             picture = iteration % config.picture_every == 0 or iteration == config.iterations
             if picture or iteration == 1 or time.monotonic() - read_at >= READ_EVERY_SECONDS:
