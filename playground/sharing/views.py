@@ -16,7 +16,7 @@ from playground.studio.pages import PAGES
 
 
 def page_for_task(task: str):
-    return next((page for page in PAGES if page.ready and page.task_name == task), None)
+    return next((page for page in PAGES if page.task_name == task), None)
 
 
 def open_graph(request, title: str, description: str, picture: str) -> dict[str, str]:
