@@ -16,6 +16,7 @@ from pydantic import WithJsonSchema
 
 from playground import nets
 from playground.files.uploads import check_references
+from playground.runs.configs import parse_config
 from playground.runs.errors import ApiError, log_server_error, pydantic_errors, server_error_message
 from playground.runs.guards import Visitor, require_json_body
 from playground.runs.schemas import (
@@ -116,28 +117,6 @@ def preview_task(request, name: PreviewName, payload: PreviewIn):  # type: ignor
     config = parse_config(task, payload.config)
     check_references(request, config.model_dump(mode="json"))
     return task.preview(config)
-
-
-def parse_config(task, raw: dict[str, Any]):
-    """A task's config from its JSON form, with every problem named (paths start with config.)."""
-    import pydantic
-
-    try:
-        config = task.Config.model_validate(raw)
-    except pydantic.ValidationError as exc:
-        raise ApiError(400, errors=pydantic_errors(exc.errors(), prefix="config")) from None
-    check_net(task, config)
-    return config
-
-
-def check_net(task, config) -> None:
-    """The network a config describes must be one that can be built."""
-    spec = task.net_spec(config) if hasattr(task, "net_spec") else None
-    if spec is not None:
-        try:
-            nets.inspect_net(spec)
-        except nets.NetError as exc:
-            raise ApiError(400, errors=[{"path": f"config.net.{e['path']}".rstrip("."), "message": e["message"]} for e in exc.errors]) from None
 
 
 # --- networks ------------------------------------------------------------------------------
