@@ -57,15 +57,19 @@ class Normalize:
 
 @dataclass(frozen=True)
 class Augment:
-    """Random crops of a zero-padded batch and random horizontal flips, one draw per image.
+    """Random small rotations, random crops of a zero-padded batch and random horizontal flips, one draw per image.
 
-    Works on (N, C, H, W) batches of any dtype; the output has the input's shape.
+    Works on (N, C, H, W) batches of any dtype; the output has the input's shape
+    (and dtype, except that a rotated batch comes out as floats in the same units).
     """
 
     crop_padding: int = 0  # pad each side by this much, then crop back to H×W at a random place
     flip: bool = False  # mirror left to right with probability 1/2
+    rotation: float = 0.0  # turn by a random angle of at most this many degrees either way
 
     def __call__(self, x: Tensor, generator: torch.Generator) -> Tensor:
+        if self.rotation:
+            x = random_rotation(x, self.rotation, generator)
         if self.crop_padding:
             x = random_crop(x, self.crop_padding, generator)
         if self.flip:
@@ -89,3 +93,16 @@ def random_flip(x: Tensor, generator: torch.Generator) -> Tensor:
     """Each image mirrored left to right with probability 1/2."""
     flip = torch.rand(len(x), device=x.device, generator=generator) < 0.5
     return torch.where(flip.view(-1, *([1] * (x.dim() - 1))), x.flip(-1), x)
+
+
+def random_rotation(x: Tensor, degrees: float, generator: torch.Generator) -> Tensor:
+    """Each image turned about its centre by a uniform random angle in [-degrees, degrees]; corners fill with zeros.
+
+    One ``affine_grid`` and one bilinear ``grid_sample`` for the whole batch, on its device.
+    """
+    n = len(x)
+    angles = (torch.rand(n, device=x.device, generator=generator) * 2 - 1) * (degrees * torch.pi / 180)
+    cos, sin, zero = torch.cos(angles), torch.sin(angles), torch.zeros_like(angles)
+    theta = torch.stack([torch.stack([cos, -sin, zero], 1), torch.stack([sin, cos, zero], 1)], 1)
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    return F.grid_sample(x.float(), grid, mode="bilinear", padding_mode="zeros", align_corners=False)

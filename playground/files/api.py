@@ -1,6 +1,7 @@
 """File routes (docs/api.md "Uploads", "Pictures", "Datasets"): uploads, a run's pictures, datasets on disk."""
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from typing import Any, Optional
 
@@ -16,8 +17,9 @@ from playground.files import uploads
 from playground.files.models import Upload
 from playground.runs.errors import ApiError
 from playground.runs.run_api import visible_run
-from playground.runs.runner import run_dir
+from playground.runs.runner import checkpoint_dir, run_dir
 from playground.runs.schemas import WRITE_ERRORS, answers
+from playground.tasks import checkpoint
 from playground.tasks.picture_files import CONTENT_TYPES, FILE_NAME
 
 router = Router(tags=["files"])
@@ -116,4 +118,22 @@ def run_picture(request: HttpRequest, run_id: int, name: str, token: Optional[st
     response = FileResponse(open(path, "rb"), content_type=CONTENT_TYPES[path.suffix[1:]])
     # Written once under a name never used again: the same URL is the same picture for ever.
     response["Cache-Control"] = "private, max-age=31536000, immutable"
+    # No file name of its own: a page's <a download="..."> names the file a visitor saves.
+    del response["Content-Disposition"]
+    return response
+
+
+@router.get("/runs/{int:run_id}/weights", response=answers({200: None}, 404),
+            openapi_extra={"responses": {200: {"description": "The weights", "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}},
+            summary="The run's latest trained weights as safetensors (its model's state dict), for its owner or ?token=SHARE_TOKEN")
+def run_weights(request: HttpRequest, run_id: int, token: Optional[str] = None):
+    run = visible_run(request, run_id, token)
+    path = checkpoint_dir(run.pk) / checkpoint.MODEL_FILE
+    if not (checkpoint_dir(run.pk) / checkpoint.STATE_FILE).is_file() or not path.is_file():
+        raise ApiError(404, "", f"run {run_id} has saved no weights yet; they come with its first checkpoint")
+    # The file is replaced after each epoch: read it now, so a download is one whole version.
+    response = FileResponse(io.BytesIO(path.read_bytes()), content_type="application/octet-stream", as_attachment=True,
+                            filename=f"layerlab-run-{run.pk}.safetensors")
+    response["Cache-Control"] = "private, no-cache"
     return response

@@ -26,5 +26,6 @@ def module(node: Node) -> nn.Module:
         parts = [nn.Sequential(*(module(n) for n in stack)) for stack in node.stacks]
         extra = {"projection": module(node.projection)} if node.projection is not None else {}
         return HELPERS[entry.wrapper](*parts, **extra)
-    layer = getattr(nn, entry.name)(**entry.torch_args(node.args, node.in_shape))
+    made = HELPERS[entry.name] if entry.name in HELPERS else getattr(nn, entry.name)  # OneHot is LayerLab's own
+    layer = made(**entry.torch_args(node.args, node.in_shape))
     return HELPERS[entry.wrapper](layer) if entry.wrapper else layer

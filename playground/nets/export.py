@@ -78,7 +78,11 @@ def _call(node: Node, used: set[str]) -> str:
     entry = node.entry
     kwargs = entry.torch_args(node.args, node.in_shape)
     shown = ", ".join(f"{key}={value!r}" for key, value in kwargs.items() if _shown(entry, key, value))
-    call = f"nn.{entry.name}({shown})"
+    if entry.name in HELPERS:  # a layer of LayerLab's own (OneHot): its class is written into the script
+        used.add(entry.name)
+        call = f"{entry.name}({shown})"
+    else:
+        call = f"nn.{entry.name}({shown})"
     if entry.wrapper:
         used.add(entry.wrapper)
         call = f"{entry.wrapper}({call})"

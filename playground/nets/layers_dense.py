@@ -41,6 +41,14 @@ def _embedding_from_input(a, vocab):
     return {**a, "num_embeddings": n}
 
 
+def _one_hot_from_input(a, vocab):
+    n = a["num_classes"] if a["num_classes"] is not None else vocab
+    if n < vocab:
+        raise Refusal(f"num_classes {n} is smaller than the input's vocab_size {vocab}: "
+                      f"token ids up to {vocab - 1} would have no place")
+    return {**a, "num_classes": n}
+
+
 LAYERS = (
     LayerType(
         "Linear", "dense", "Fully connected: every output is a weighted sum of all inputs plus a bias.",
@@ -65,5 +73,12 @@ LAYERS = (
         params=lambda a, s: a["num_embeddings"] * a["embedding_dim"],
         takes_tokens=True,
         from_input=_embedding_from_input,
+    ),
+    LayerType(
+        "OneHot", "embedding", "Turns each token id into a vector of zeros with a single one: nothing to learn.",
+        (Int("num_classes", 1, 4096, nullable=True, help="defaults to the input's vocab_size"),),
+        shape=lambda a, s: s + (a["num_classes"],),
+        takes_tokens=True,
+        from_input=_one_hot_from_input,
     ),
 )

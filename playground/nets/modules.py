@@ -44,4 +44,15 @@ class SequenceOutput(nn.Module):
         return output
 
 
-HELPERS = {cls.__name__: cls for cls in (Residual, Parallel, SequenceOutput)}
+class OneHot(nn.Module):
+    """Token ids (N, T) as one-hot vectors (N, T, num_classes) of floats."""
+
+    def __init__(self, num_classes):
+        super().__init__()
+        self.num_classes = num_classes
+
+    def forward(self, x):
+        return nn.functional.one_hot(x, self.num_classes).float()
+
+
+HELPERS = {cls.__name__: cls for cls in (Residual, Parallel, SequenceOutput, OneHot)}

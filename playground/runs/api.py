@@ -7,15 +7,17 @@ act on, or a 500 that shows only the id under which the server logged it.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import WithJsonSchema
 
 from playground import nets
-from playground.files.uploads import check_references
+from playground.files.uploads import check_references, upload_root
 from playground.runs.configs import parse_config
 from playground.runs.errors import ApiError, log_server_error, pydantic_errors, server_error_message
 from playground.runs.guards import Visitor, require_json_body
@@ -23,6 +25,7 @@ from playground.runs.schemas import (
     BODY_ERRORS, CsrfOut, ExportIn, InspectIn, NetReport, PreviewIn, TaskOut, answers,
 )
 from playground.tasks import TASKS
+from playground.tasks.base import TaskFailure
 
 
 api = NinjaAPI(title="LayerLab API", version="1", urls_namespace="api", auth=Visitor())
@@ -111,12 +114,18 @@ PreviewName = Annotated[Literal[tuple(PREVIEWS)], WithJsonSchema({"type": "strin
 
 
 @api.post("/tasks/{name}/preview", response=answers({200: dict[str, Any]}, *BODY_ERRORS, 403),
-          summary="What a run of this task would train on (for basics: its data points)")
+          summary="What a run of this task would train on (basics: its data points) or need (style: memory and time, and whether this server takes it)")
 def preview_task(request, name: PreviewName, payload: PreviewIn):  # type: ignore[valid-type]
     task = TASKS[name]
     config = parse_config(task, payload.config)
     check_references(request, config.model_dump(mode="json"))
-    return task.preview(config)
+    try:
+        answer = task.preview(config, data_dir=Path(settings.DATA_DIR), uploads_dir=upload_root())
+    except TaskFailure as failure:  # a dataset not on this server: the sentence says how to get it
+        raise ApiError(400, errors=[{"path": "config", "message": str(failure)}]) from None
+    if hasattr(task, "needs"):  # what this server would say to this run, before it is asked to train it
+        answer.update(task.needs(config, settings.LAYERLAB_RUN_MEMORY, Path(settings.DATA_DIR)))
+    return answer
 
 
 # --- networks ------------------------------------------------------------------------------
@@ -152,6 +161,13 @@ def export_net(request, payload: ExportIn):
 from playground.files import api as files_api  # noqa: E402
 from playground.runs import run_api  # noqa: E402  (registers the run routes on `api`)
 
+from playground.accounts import api as accounts_api  # noqa: E402
+from playground.classroom import api as classroom_api  # noqa: E402
+from playground.sharing import api as sharing_api  # noqa: E402
+
 api.add_router("/runs", run_api.router)
 api.add_router("/", files_api.router)
+api.add_router("/", accounts_api.router)
+api.add_router("/", sharing_api.router)
+api.add_router("/", classroom_api.router)
 api.add_decorator(require_json_body, mode="view")  # every operation that reads a JSON body: 415 otherwise

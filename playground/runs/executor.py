@@ -1,5 +1,7 @@
 """The executor in use: ``get_executor()``, chosen by ``LAYERLAB_EXECUTOR`` (``executor_interface.py``
-says what an executor does). Views and consumers only call ``get_executor()``.
+says what an executor does): the local one trains in processes this server spawns; the Celery executor
+(celery_executor.py, celery_worker.py) hands the same ``execute_run`` to workers on other machines. Views
+and consumers only call ``get_executor()``.
 """
 from __future__ import annotations
 
@@ -16,6 +18,10 @@ def get_executor() -> Executor:
     if _executor is None:
         if settings.LAYERLAB_EXECUTOR == "local":
             _executor = LocalExecutor(slots=settings.LAYERLAB_SLOTS, device=settings.LAYERLAB_DEVICE)
+        elif settings.LAYERLAB_EXECUTOR == "celery":
+            from playground.runs.celery_executor import CeleryExecutor
+
+            _executor = CeleryExecutor()
         else:
             _executor = Executor()
     return _executor

@@ -1,8 +1,8 @@
 """The executor interface: how the web layer hands runs to whatever trains them.
 
-The local executor (``local.py``) trains in processes this server spawns; a
-Celery executor would hand the same ``execute_run`` to workers on other
-machines. This base trains nothing: it is the executor of a web node that only
+The local executor (``local.py``) trains in processes this server spawns; the
+Celery executor (``celery_executor.py``) hands the same ``execute_run`` to
+workers on other machines. This base trains nothing: it is the executor of a web node that only
 queues runs (``LAYERLAB_EXECUTOR=none``). Views and consumers only call
 ``executor.get_executor()``.
 """

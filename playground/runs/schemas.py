@@ -12,13 +12,14 @@ from typing import Annotated, Any, Literal, Optional, Union
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, WithJsonSchema, create_model
 
-from playground.runs.models import STATUSES
+from playground.runs.models import STATUSES, VISIBILITIES
 from playground.tasks import TASKS
 from playground.tasks.base import EVENT_TYPES
 
 # An enum even while the registry holds one task (pydantic would write a const).
 TaskName = Annotated[Literal[tuple(TASKS)], WithJsonSchema({"type": "string", "enum": list(TASKS)})]  # type: ignore[valid-type]
 Status = Literal[STATUSES]  # type: ignore[valid-type]
+Visibility = Literal[VISIBILITIES]  # type: ignore[valid-type]
 
 
 class Body(Schema):
@@ -137,10 +138,16 @@ class RunOut(Schema):
     last_seq: int
     share_token: Optional[str] = Field(description="Read-only access for others (?token=); only its owner sees it.")
     is_owner: bool
+    visibility: Visibility = Field(  # type: ignore[valid-type]
+        description="Who besides its owner sees it: private (nobody), course (its course), link (share-token holders), public (everyone, in the gallery).")
     net: Optional[dict[str, Any]] = Field(
         description="The network the configuration trains, as a spec for POST /api/nets/inspect; null when the task has none."
     )
     controls: dict[str, Any] = Field(description="The live controls asked for so far (POST /api/runs/{id}/control).")
+
+
+class RunListOut(RunOut):
+    metric: Optional[dict[str, Any]] = Field(description="{name, value}: the run's latest test accuracy or, failing that, a loss.")
 
 
 class CreatedRunOut(RunOut):
@@ -179,6 +186,10 @@ class JobIn(Body):
 class JobOut(Schema):
     kind: str
     result: dict[str, Any]
+
+
+class VisibilityIn(Body):
+    visibility: Visibility  # type: ignore[valid-type]
 
 
 class ContinueIn(Body):

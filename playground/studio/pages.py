@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from playground.studio.samples import dataset_samples
+from playground.studio.samples import dataset_samples, style_thumbnails
 
 
 @dataclass(frozen=True)
@@ -43,32 +43,17 @@ PAGES = [
         data=lambda: {"dataset-samples": dataset_samples("basics")},
     ),
     Page(
-        "cnn", "CNN", "Stack convolutions and pools, see every shape, and train LeNet to ResNet.", "studio/img/cnn.svg", ready=False,
-        teaches=(
-            "Build an image classifier from Conv2d, pooling, batch norm, dropout and Linear layers, with residual and Inception-style blocks.",
-            "Start from LeNet-5, AlexNet, VGG, ResNet or GoogLeNet, scaled to small images.",
-            "See every layer's output shape, with the (N\u00a0−\u00a0F\u00a0+\u00a02P)/S\u00a0+\u00a01 arithmetic, and its parameter count.",
-            "Watch loss and accuracy, the confusion matrix, the mistakes, the first layer's filters and the feature maps of an image.",
-            "Draw a digit and have your network read it.",
-        ),
+        "cnn", "CNN", "Stack convolutions and pools, see every shape, and train LeNet to ResNet.", "studio/img/cnn.svg", ready=True,
+        heading="CNN: image classification with convolutional networks",
     ),
     Page(
-        "text", "Text", "Teach an LSTM to write, one character at a time.", "studio/img/text.svg", ready=False,
-        teaches=(
-            "Train a character-level language model: an RNN, LSTM or GRU, stacked or bidirectional.",
-            "Choose the embedding size, sequence length, dropout and gradient clipping.",
-            "Watch the loss in bits per character and the gradient norms of each layer.",
-            "Read samples that get better while it trains, then write with it from a prompt at a temperature you choose.",
-        ),
+        "text", "Text", "Teach an LSTM to write, one character at a time.", "studio/img/text.svg", ready=True,
+        heading="Text: a character-level RNN, LSTM or GRU that learns to write",
     ),
     Page(
-        "style", "Style", "Paint one picture in the style of another with a ConvNet's features.", "studio/img/style.svg", ready=False,
-        teaches=(
-            "Pick a content image and a style image, uploaded or from the built-in set.",
-            "Choose which layers carry the content and which the style, and how much each one weighs.",
-            "Watch the content, style and smoothness losses fall while the picture forms.",
-            "Download the result.",
-        ),
+        "style", "Style", "Paint one picture in the style of another with a ConvNet's features.", "studio/img/style.svg", ready=True,
+        heading="Style: neural style transfer with VGG-19",
+        data=lambda: {"style-thumbnails": style_thumbnails()},
     ),
 ]
 

@@ -47,6 +47,9 @@ CHAR_LSTM = {"input": {"shape": [20], "dtype": "long", "vocab_size": 30}, "layer
     {"type": "LSTM", "hidden_size": 16, "num_layers": 2, "dropout": 0.1},
     {"type": "Linear", "out_features": 30}]}
 
+ONE_HOT_RNN = {"input": {"shape": [16], "dtype": "long", "vocab_size": 11}, "layers": [
+    {"type": "OneHot"}, {"type": "RNN", "hidden_size": 12}, {"type": "Linear", "out_features": 11}]}
+
 BIGRU = {"input": {"shape": [12], "dtype": "long", "vocab_size": 10}, "layers": [
     {"type": "Embedding", "num_embeddings": 12, "embedding_dim": 6, "padding_idx": 0},
     {"type": "GRU", "hidden_size": 8, "bidirectional": True}, {"type": "LayerNorm"},
@@ -93,6 +96,7 @@ NESTED = {"input": {"shape": [4, 8, 8]}, "layers": [
 
 SPECS = {
     "lenet": LENET, "tiny_resnet": TINY_RESNET, "inception": INCEPTION, "char_lstm": CHAR_LSTM,
+    "one_hot_rnn": ONE_HOT_RNN,
     "bigru": BIGRU, "conv1d": CONV1D, "mlp": MLP, "windows": WINDOWS,
     "sequence_residuals": SEQUENCE_RESIDUALS, "nested": NESTED,
 }

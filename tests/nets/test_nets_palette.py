@@ -5,7 +5,7 @@ from playground.nets import LAYERS, layer_palette, spec_json_schema
 
 REQUIRED_TYPES = {
     "Linear", "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "BatchNorm1d", "BatchNorm2d",
-    "LayerNorm", "Dropout", "Dropout2d", "Flatten", "Embedding", "RNN", "LSTM", "GRU", "ReLU", "LeakyReLU",
+    "LayerNorm", "Dropout", "Dropout2d", "Flatten", "Embedding", "OneHot", "RNN", "LSTM", "GRU", "ReLU", "LeakyReLU",
     "ELU", "GELU", "SiLU", "Sigmoid", "Tanh", "Softmax", "Residual", "Parallel",
 }
 

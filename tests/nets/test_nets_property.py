@@ -51,9 +51,9 @@ FITS = {  # layer types that can take an input of each rank, to steer draws towa
     2: ["Conv1d", "RNN", "LSTM", "GRU", "Linear", "BatchNorm1d", "LayerNorm", "Dropout", "Flatten",
         "Residual", "Parallel", *ACTIVATIONS],
     1: ["Linear", "Linear", "BatchNorm1d", "LayerNorm", "Dropout", "Residual", "Parallel", *ACTIVATIONS],
-    0: ["Embedding"],  # token ids
+    0: ["Embedding", "OneHot"],  # token ids
 }
-RANK_AFTER = {"Flatten": 1, "Embedding": 2}
+RANK_AFTER = {"Flatten": 1, "Embedding": 2, "OneHot": 2}
 
 
 @st.composite

@@ -29,7 +29,8 @@ def test_a_learning_rate_becomes_a_control_and_comes_back():
         assert back.objects.get(pk=changed.pk).learning_rate == 0.25
         assert back.objects.get(pk=untouched.pk).learning_rate is None
     finally:
-        migrate(("runs", "0005_controls_as_data"))
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())  # every app back at its latest, as the other tests expect
         from playground.runs.models import Run
 
         Run.objects.all().delete()

@@ -7,6 +7,8 @@ import pytest
 from playground.studio import manifest
 from playground.studio.pages import PAGES, PAGES_BY_NAME, task_pages
 
+pytestmark = pytest.mark.django_db  # pages read the visitor's account and a run's preview tags
+
 
 @pytest.fixture
 def built(tmp_path, monkeypatch):
@@ -32,7 +34,7 @@ def test_home_shows_the_four_pages_each_linked_and_the_unbuilt_ones_marked(clien
     html = client.get("/").content.decode()
     for title in ("Basics", "CNN", "Text", "Style"):
         assert f"<h2>{title}" in html
-    assert html.count('<span class="badge">coming next</span>') == 3
+    assert html.count('<span class="badge">coming next</span>') == sum(not page.ready for page in PAGES)
     for url in ("/basics", "/cnn", "/text", "/style"):
         assert html.count(f'href="{url}"') == 2  # the top bar and the card
 
@@ -40,19 +42,13 @@ def test_home_shows_the_four_pages_each_linked_and_the_unbuilt_ones_marked(clien
 def test_top_bar_marks_the_current_page(client, built):
     html = client.get("/basics").content.decode()
     assert '<a href="/basics" aria-current="page">Basics</a>' in html
-    assert '<a href="/cnn" class="soon" title="Coming next">CNN <small>soon</small></a>' in html
+    assert '<a href="/style">Style</a>' in html and 'class="soon"' not in html  # every page is built now
 
 
-@pytest.mark.parametrize("name, title, teaches", [("cnn", "CNN", "LeNet-5"), ("text", "Text", "temperature"), ("style", "Style", "style image")])
-def test_a_page_not_built_yet_says_what_it_will_teach_and_links_to_basics(client, built, name, title, teaches):
-    response = client.get(f"/{name}")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert f"<title>{title} (coming next) — LayerLab</title>" in html
-    assert f"<h1>{title}</h1>" in html and teaches in html
-    assert '<a class="button primary" href="/basics">Open Basics</a>' in html
-    assert f'<a href="/{name}" aria-current="page" class="soon"' in html
-    assert '<link rel="stylesheet" href="/static/build/assets/shared-1.css">' in html  # the site's own look
+def test_the_text_page_is_served_with_its_entry(client, built):
+    html = client.get("/text").content.decode()
+    assert '<div id="text" class="text" data-state="loading">' in html
+    assert "<h1 class=\"visually-hidden\">Text: a character-level RNN, LSTM or GRU that learns to write</h1>" in html
 
 
 def test_a_page_that_does_not_exist_is_still_not_found(client, built):
@@ -122,13 +118,17 @@ def test_a_ready_page_is_served_from_the_registry_with_its_entry_and_element(cli
     assert "<title>Basics — LayerLab</title>" in html
     assert '<h1 class="visually-hidden">Basics: a neural network on 2-D data</h1>' in html
     assert '<div id="basics" class="basics" data-state="loading">' in html
+    html = client.get("/cnn").content.decode()
+    assert '<h1 class="visually-hidden">CNN: image classification with convolutional networks</h1>' in html
+    assert '<div id="cnn" class="cnn" data-state="loading">' in html
 
 
 def test_the_run_page_knows_which_tasks_have_a_page_to_fork_into(client, built):
-    assert task_pages() == {"basics": "/basics"}  # the pages not built yet open no run
+    ready = {page.task_name: page.url for page in PAGES if page.ready}  # the pages not built yet open no run
+    assert task_pages() == ready and ready["basics"] == "/basics" and ready["text"] == "/text"
     html = client.get("/runs/3").content.decode()
     found = re.search(r'<script id="task-pages" type="application/json">(.*?)</script>', html, re.S)
-    assert found and json.loads(found.group(1)) == {"basics": "/basics"}
+    assert found and json.loads(found.group(1)) == ready
 
 
 def test_every_page_of_the_registry_has_its_route(client, built):

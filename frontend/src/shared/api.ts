@@ -66,7 +66,7 @@ export function csrfToken(cookie: string = typeof document === "undefined" ? "" 
 }
 
 /** Sends one JSON request under /api/ and answers the parsed body, or throws an ApiError. */
-export async function apiRequest<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+export async function apiRequest<T>(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (method !== "GET") {
     headers["Content-Type"] = "application/json";
@@ -98,4 +98,34 @@ export function apiGet<T>(path: string): Promise<T> {
 /** POST a JSON body under /api/. */
 export function apiPost<T>(path: string, body: unknown = {}): Promise<T> {
   return apiRequest<T>("POST", path, body);
+}
+
+/** An upload as `POST /api/uploads` answers it (docs/api.md, "Uploads"). */
+export interface Upload {
+  id: number;
+  kind: string;
+  name: string;
+  size: number;
+  summary: Record<string, unknown>;
+}
+
+/** Sends a file as an upload of `kind` (multipart) and answers the kept upload, or throws an ApiError with the server's sentence. */
+export async function apiUpload(kind: string, file: Blob, name = "file"): Promise<Upload> {
+  const body = new FormData();
+  body.append("kind", kind);
+  body.append("file", file, name);
+  let response: Response;
+  try {
+    response = await fetch("/api/uploads", { method: "POST", body, credentials: "same-origin", headers: { Accept: "application/json", "X-CSRFToken": csrfToken() } });
+  } catch {
+    throw new ApiError(0, [{ path: "", message: "Could not reach the server; check the connection and try again." }]);
+  }
+  const text = await response.text();
+  if (!response.ok) throw new ApiError(response.status, parseErrors(response.status, text));
+  return JSON.parse(text) as Upload;
+}
+
+/** DELETE under /api/. */
+export function apiDelete<T = void>(path: string): Promise<T> {
+  return apiRequest<T>("DELETE", path);
 }

@@ -24,6 +24,23 @@ const NAMES: Record<string, string> = {
   emit_every: "Report every (epochs)",
   grid_every: "Pictures every (epochs)",
   grid_size: "Picture size (cells)",
+  corpus: "Corpus",
+  val_fraction: "Validation part",
+  net: "Layers",
+  seq_len: "Sequence length",
+  steps: "Steps",
+  schedule: "Rate schedule",
+  weight_decay: "Weight decay",
+  grad_clip: "Clip gradients at",
+  carry_state: "Carry hidden state",
+  report_every: "Report every (steps)",
+  eval_every: "Validate every (steps)",
+  eval_characters: "Characters per validation",
+  sample_every: "Sample every (steps)",
+  sample_length: "Sample length",
+  sample_temperature: "Sample temperature",
+  checkpoint_every: "Checkpoint every (steps)",
+  mixed_precision: "Mixed precision (GPU)",
 };
 
 /** Settings given in percent. */
@@ -51,6 +68,13 @@ export function choiceName(choice: string | number): string {
   return CHOICE_NAMES[String(choice)] ?? choiceText(choice);
 }
 
+/** A layer of a specification in one line: "LSTM(hidden_size=128, num_layers=2)". */
+export function layerText(layer: object): string {
+  const { type, ...args } = layer as Record<string, unknown>;
+  const shown = Object.entries(args).filter(([, v]) => typeof v !== "object" || v === null).map(([k, v]) => `${k}=${String(v)}`);
+  return `${String(type)}(${shown.join(", ")})`;
+}
+
 /** Writes a percent setting's value ("50%"). */
 export function percentText(value: number): string {
   return `${value}%`;
@@ -67,6 +91,7 @@ export function settingValue(key: string, value: unknown): string | string[] {
   if (typeof value === "string") return choiceName(value);
   if (Array.isArray(value)) {
     if (!value.length) return "none";
+    if (value.every((item) => item !== null && typeof item === "object" && typeof (item as { type?: unknown }).type === "string")) return value.map(layerText);
     if (value.some((item) => item !== null && typeof item === "object")) return `${value.length} ${key === "points" ? "points" : "items"}`;
     return value.map((item) => (key === "features" ? featureText(String(item)) : typeof item === "string" ? choiceName(item) : String(item)));
   }

@@ -196,8 +196,9 @@ class BasicsTask(Task):
         }
 
     @classmethod
-    def preview(cls, config: BasicsConfig | dict[str, Any]) -> dict[str, Any]:
-        """The points a run with this configuration would train and test on."""
+    def preview(cls, config: BasicsConfig | dict[str, Any], data_dir: Path | None = None,
+                uploads_dir: Path | None = None) -> dict[str, Any]:
+        """The points a run with this configuration would train and test on (its data needs no files)."""
         splits = toy_splits(cls.Config.model_validate(config))
         return {name: toy.as_rows(*splits[name]) for name in ("train", "test")}
 
