@@ -136,7 +136,7 @@ if REDIS_URL:
     }
 else:
     # A watcher that falls behind by more messages than this loses them (the store fills the gap).
-    CHANNEL_LAYERS = {"default": {"BACKEND": "playground.runs.layer.SweepingInMemoryLayer", "CONFIG": {"capacity": 1000}}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "playground.runs.channel_layer.SweepingInMemoryLayer", "CONFIG": {"capacity": 1000}}}
 
 # Runs: which executor trains them, on how many slots, with which limits.
 # "local": this process trains them (the embedded default). "celery": Celery workers on GPU

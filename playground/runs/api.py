@@ -18,6 +18,7 @@ from pydantic import WithJsonSchema
 
 from playground import nets
 from playground.files.uploads import check_references, upload_root
+from playground.runs.configs import parse_config
 from playground.runs.errors import ApiError, log_server_error, pydantic_errors, server_error_message
 from playground.runs.guards import Visitor, require_json_body
 from playground.runs.schemas import (
@@ -125,36 +126,6 @@ def preview_task(request, name: PreviewName, payload: PreviewIn):  # type: ignor
     if hasattr(task, "needs"):  # what this server would say to this run, before it is asked to train it
         answer.update(task.needs(config, settings.LAYERLAB_RUN_MEMORY, Path(settings.DATA_DIR)))
     return answer
-
-
-def parse_config(task, raw: dict[str, Any]):
-    """A task's config from its JSON form, with every problem named (paths start with config.)."""
-    import pydantic
-
-    try:
-        config = task.Config.model_validate(raw)
-    except pydantic.ValidationError as exc:
-        raise ApiError(400, errors=pydantic_errors(exc.errors(), prefix="config")) from None
-    check_net(task, config)
-    return config
-
-
-def check_net(task, config) -> int | None:
-    """The network a config describes must be one that can be built; returns its parameter count."""
-    spec = task.net_spec(config) if hasattr(task, "net_spec") else None
-    if spec is not None:
-        try:
-            return nets.inspect_net(spec)["total_params"]
-        except nets.NetError as exc:
-            raise ApiError(400, errors=[{"path": f"config.net.{e['path']}".rstrip("."), "message": e["message"]} for e in exc.errors]) from None
-    return None
-
-
-def check_fits(task, config) -> None:
-    """A task that knows what a run needs before it starts (``needs``) may say it would not fit this server."""
-    needs = task.needs(config, settings.LAYERLAB_RUN_MEMORY, settings.DATA_DIR) if hasattr(task, "needs") else {}
-    if needs.get("refusal"):
-        raise ApiError(400, "config.size", needs["refusal"])
 
 
 # --- networks ------------------------------------------------------------------------------

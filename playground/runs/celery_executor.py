@@ -15,7 +15,7 @@ import threading
 from django.db import close_old_connections
 
 from playground.runs import reaper
-from playground.runs.executor import Executor
+from playground.runs.executor_interface import Executor
 from playground.runs.publish import publish_events
 
 log = logging.getLogger(__name__)

@@ -49,6 +49,10 @@ class JobsBusy(JobError):
     status = 429
 
 
+class JobsStarting(JobsBusy):
+    """The process a job would run in has not finished starting (just after the server started)."""
+
+
 class JobTimedOut(JobError):
     status = 504
 
@@ -147,7 +151,7 @@ class JobPool:
             result = self._answer(proc, request, on_part or (lambda data: None))
             healthy = True
             return result
-        except JobFailed:
+        except (JobFailed, JobsStarting):
             healthy = True
             raise
         finally:
@@ -201,15 +205,23 @@ class JobPool:
         deadline = time.monotonic() + self.seconds
         # A process just started (a replacement) says it is ready first; that counts against the job's time.
         if not self._ready(proc, max(0.0, deadline - time.monotonic())):
+            if proc.process.is_alive():
+                raise JobsStarting("the server is still starting its job processes; try again in a few seconds")
             raise self._lost(proc, deadline)
         try:
             proc.conn.send(request)
         except OSError:
             raise JobCrashed("the job's process had ended; try again") from None
+        looked_at = time.monotonic()
         while True:
-            left = deadline - time.monotonic()
+            now = time.monotonic()
+            left = deadline - now
             if left <= 0:
                 raise JobTimedOut(f"the job took longer than its limit of {self.seconds:g} seconds")
+            if now - looked_at >= POLL_SECONDS:  # also while parts stream in without a pause
+                looked_at = now
+                if resident_bytes(proc.process.pid) > self.memory_bytes:
+                    raise JobTooBig(f"the job needed more than {self.memory_bytes // 2**20} MB of memory")
             try:
                 has_message = proc.conn.poll(min(POLL_SECONDS, left))
                 message = proc.conn.recv() if has_message else None
@@ -218,8 +230,6 @@ class JobPool:
             if message is None:
                 if not proc.process.is_alive():
                     raise self._lost(proc, deadline)
-                if resident_bytes(proc.process.pid) > self.memory_bytes:
-                    raise JobTooBig(f"the job needed more than {self.memory_bytes // 2**20} MB of memory")
                 continue
             kind, data = message
             if kind == "part":

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 
 from playground.runs import abandoned, queue, scheduler, store
-from playground.runs.executor import Executor
+from playground.runs.executor_interface import Executor
 from playground.runs.models import Run
 from playground.runs.publish import publish_events
 from playground.runs.relay import EventRelay

@@ -12,6 +12,7 @@ from ninja import Query, Router, Status
 
 from playground.files.uploads import check_references
 from playground.runs import access, quotas, store
+from playground.runs.configs import check_fits, check_net, parse_config
 from playground.runs.errors import ApiError, pydantic_errors
 from playground.runs.executor import get_executor
 from playground.runs.jobs import JobError, get_job_pool, job_request
@@ -131,8 +132,6 @@ def queue(request, task_name: str, config: dict[str, Any], parent: Run | None = 
 
 @router.post("", response=answers({201: CreatedRunOut}, *BODY_ERRORS, *WRITE_ERRORS, 429), summary="Queue a run")
 def create_run(request, payload: RunIn):
-    from playground.runs.api import check_fits, check_net
-
     task = TASKS[payload.task]
     parameters = check_net(task, payload.config)
     check_fits(task, payload.config)
@@ -259,8 +258,6 @@ def set_visibility(request, run_id: int, payload: VisibilityIn):
              response=answers({201: CreatedRunOut}, *OWNER_ERRORS, *BODY_ERRORS, 409, 429),
              summary="Train a finished or stopped run for more epochs")
 def continue_run(request, run_id: int, payload: ContinueIn):
-    from playground.runs.api import parse_config
-
     parent = request.auth
     if parent.status in ACTIVE:
         raise ApiError(409, "", f"run {run_id} is still {parent.status}; stop it or wait for it to end first")

@@ -46,7 +46,7 @@ class GalleryRun(Schema):
 
 def normalised(task_name: str, config: dict[str, Any]) -> dict[str, Any]:
     """The configuration as a run would store it: validated, defaults filled in, every field written out."""
-    from playground.runs.api import parse_config
+    from playground.runs.configs import parse_config
 
     task = TASKS.get(task_name)
     if task is None:

@@ -192,3 +192,16 @@ def test_dragging_a_layer_reorders_the_stack(page, server_url):
     demo.locator('.layer-card[data-path="0"]').drag_to(demo.locator('.layer-card[data-path="2"]'))
     expect(types).to_have_text(after)
     expect(demo.locator(".builder-summary")).to_contain_text("parameters", timeout=10_000)
+
+
+def test_a_click_on_the_trained_surface_asks_the_network_about_that_point(page, server_url):
+    page.goto(f"{server_url}/basics#{FAST}&dataset=xor")
+    page.wait_for_function("Number(document.getElementById('heatmap')?.dataset.draws) > 0")
+    answer = page.locator("#prediction")
+    page.locator("#heatmap").click(position={"x": 20, "y": 20})
+    expect(answer).to_have_text("Train first; then click the plane to ask the network about a point.")
+    page.get_by_role("button", name="Train").click()
+    expect(page.locator("#status-line")).to_contain_text("Finished", timeout=30_000)
+    box = page.locator("#heatmap").bounding_box()
+    page.locator("#heatmap").click(position={"x": box["width"] * 0.9, "y": box["height"] * 0.1})
+    expect(answer).to_have_text(re.compile(r"^At \([45]\.\d, [45]\.\d\) the network says class [01], \d+% sure\.$"), timeout=15_000)

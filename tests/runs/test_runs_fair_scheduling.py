@@ -216,7 +216,7 @@ def settings_in(env: dict[str, str], code: str) -> subprocess.CompletedProcess:
 def test_the_embedded_default_needs_none_of_the_scale_out_settings(tmp_path):
     result = settings_in({"LAYERLAB_DATA_DIR": str(tmp_path)},
                          "print(s.LAYERLAB_EXECUTOR, s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'])")
-    assert result.stdout.split() == ["local", "django.db.backends.sqlite3", "playground.runs.layer.SweepingInMemoryLayer"]
+    assert result.stdout.split() == ["local", "django.db.backends.sqlite3", "playground.runs.channel_layer.SweepingInMemoryLayer"]
 
 
 def test_scale_out_settings_come_from_the_environment(tmp_path):

@@ -39,10 +39,11 @@ const SKELETON = `
     <h2 id="output-title">Output</h2>
     <div class="surface-box">
       <div class="heatmap-frame">
-        <canvas id="heatmap" width="600" height="600" role="img" aria-label="The network's output over the input plane, with the data points"></canvas>
+        <canvas id="heatmap" width="600" height="600" role="img" aria-label="The network's output over the input plane, with the data points; click a point to ask the trained network about it"></canvas>
         <span class="axis axis-x">x₁ from −6 to 6</span><span class="axis axis-y">x₂ from −6 to 6</span>
       </div>
       <div class="legend" aria-hidden="true"><span>−1</span><span class="legend-bar" style="background:linear-gradient(90deg, ${LEGEND.negative}, #f6f6f4, ${LEGEND.positive})"></span><span>1</span></div>
+      <p class="hint prediction" id="prediction" aria-live="polite"></p>
       <div class="toggles" id="toggle-slot"></div>
     </div>
     <div class="loss-box">

@@ -18,6 +18,7 @@ import { buildSkeleton } from "./layout";
 import { NetDiagram } from "./netdiagram";
 import { clickedPoint } from "./points";
 import { PointsPanel } from "./pointspanel";
+import { askAbout } from "./prediction";
 import { previewFitted, type Preview } from "./preview";
 import { accuracyChart, lossChart, RunView } from "./runview";
 import { BasicsState, DATA_FIELDS, datasetProblem, LIVE_FIELDS, randomSeed } from "./state";
@@ -39,6 +40,7 @@ export class BasicsPage {
   private readonly toggles = new Map<string, HTMLInputElement>();
   private preview: Preview | null = null;
   private previewCount = 0;
+  private predictions = 0; // clicks asked about so far: only the latest answer is shown
   private writtenHash = "";
   private readonly previewSoon = debounce(() => void this.loadPreview(), 150);
   private readonly assignment: Assignment | null;
@@ -267,9 +269,22 @@ export class BasicsPage {
   }
 
   private clickPlane(event: MouseEvent): void {
-    if (!this.points.drawing) return;
     const [x1, x2] = this.heatmap.toPlane(event.offsetX, event.offsetY);
-    this.setPoints([...this.state.list<Point>("points"), clickedPoint(x1, x2, this.points.label())]);
+    if (this.points.drawing) {
+      this.setPoints([...this.state.list<Point>("points"), clickedPoint(x1, x2, this.points.label())]);
+      return;
+    }
+    // Not drawing: the click asks the trained network about that point (a short job on the run's checkpoint).
+    const run = this.trainer.run;
+    const answer = byId("prediction");
+    if (!run) {
+      answer.textContent = "Train first; then click the plane to ask the network about a point.";
+      return;
+    }
+    const asked = ++this.predictions;
+    void askAbout(run.id, x1, x2).then((text) => {
+      if (asked === this.predictions) answer.textContent = text;
+    });
   }
 
   private toggleFeature(key: string): void {

@@ -6,8 +6,8 @@ import importlib
 
 import pytest
 
-from playground.runs import layer as layer_module
-from playground.runs.layer import SweepingInMemoryLayer
+from playground.runs import channel_layer as layer_module
+from playground.runs.channel_layer import SweepingInMemoryLayer
 
 
 async def test_expired_messages_are_still_swept():
