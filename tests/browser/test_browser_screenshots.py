@@ -73,8 +73,8 @@ def test_screenshots(sized_page, server_url):
 @pytest.mark.parametrize("sized_page", SIZES, indirect=True)
 def test_screenshots_of_a_page_coming_next(sized_page, server_url):
     page, size = sized_page
-    page.goto(f"{server_url}/text")
-    shoot(page, "coming-text", size)
+    page.goto(f"{server_url}/style")
+    shoot(page, "coming-style", size)
 
 
 @pytest.mark.parametrize("sized_page", ["1440", "1280"], indirect=True)
