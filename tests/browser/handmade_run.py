@@ -24,9 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def hand_made_run(env: dict[str, str], task: str, events: list[dict[str, Any]], config: dict | None = None) -> dict[str, Any]:
     """Store a run of `task` whose events (after the first, `queued`) are `events`; None config: the task's defaults."""
     spec = json.dumps({"task": task, "config": config, "events": events})
-    # tests/ too: the tests' own tasks (LAYERLAB_EXTRA_TASKS, probe_task.py) live there.
-    path = os.pathsep.join([str(ROOT), str(ROOT / "tests")])
-    done = subprocess.run([sys.executable, __file__], cwd=ROOT, env={**env, "PYTHONPATH": path}, input=spec,
+    done = subprocess.run([sys.executable, __file__], cwd=ROOT, env={**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))}, input=spec,
                           capture_output=True, text=True, check=False)
     if done.returncode:
         raise RuntimeError(f"the hand-made run was not stored:\n{done.stderr[-3000:]}")

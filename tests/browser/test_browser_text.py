@@ -33,7 +33,7 @@ def test_an_lstm_on_the_python_source_trains_writes_samples_and_answers_a_prompt
     expect(page.locator("#sample-list li").first).to_be_visible(timeout=60_000)
     assert page.locator("#sample-list li pre").first.text_content().strip()
     page.get_by_label("Prompt").fill("def ")
-    page.get_by_label("Characters").fill("200")
+    page.get_by_label("Characters to write").fill("200")
     page.get_by_role("button", name="Write").click()
     output = page.locator("#sampler-output .sampled")
     page.wait_for_function("document.querySelector('#sampler-output .sampled')?.textContent.length > 0", timeout=30_000)

@@ -99,6 +99,6 @@ def test_a_runs_weights_download_for_its_owner_only(alice, bob):
                                {}, {"epoch": 0, "step": 1})
     answer = alice.get(f"/api/runs/{run_id}/weights")
     assert answer.status_code == 200 and b"".join(answer.streaming_content)[:8]
-    assert 'filename="text-run-' in answer["Content-Disposition"]
+    assert 'filename="layerlab-run-' in answer["Content-Disposition"]
     assert bob.get(f"/api/runs/{run_id}/weights").status_code == 404
     Run.objects.filter(pk=run_id).update(status="cancelled")

@@ -125,6 +125,8 @@ def test_a_bidirectional_layer_and_an_unknown_corpus_are_refused():
     with pytest.raises(ValueError, match="bidirectional"):
         TextTask.Config(net=[{"type": "Embedding", "embedding_dim": 8},
                              {"type": "GRU", "hidden_size": 8, "bidirectional": True}])
+    with pytest.raises(ValueError, match=r"Layer 2 \(Flatten\) does not keep one vector per character"):
+        TextTask.Config(net=[{"type": "Embedding", "embedding_dim": 8}, {"type": "Flatten"}])
     with pytest.raises(ValueError, match="no corpus 'poems'"):
         TextTask.Config(corpus="poems")
 
@@ -142,3 +144,14 @@ def test_the_built_in_python_corpus_is_real_text_of_a_megabyte_or_more():
     assert "def " in text and len(set(text)) <= 96
     train, val = corpora.split_by_position(text, 0.1)
     assert train + val == text and len(val) == len(text) // 10
+
+
+def test_a_run_continues_from_its_checkpoint_at_the_step_it_reached(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    small = {"steps": 10, "report_every": 5, "eval_every": 100, "sample_every": 100}
+    TextTask().run({**QUICK, **small}, RunContext(emit=Recorder(), checkpoint_dir=first))
+    recorder = Recorder()
+    TextTask().run({**QUICK, **small}, RunContext(emit=recorder, checkpoint_dir=second, resume_dir=first))
+    assert [m["step"] for m in recorder.events if m["type"] == "metric" and m["data"]["split"] == "train"] == [15, 20]
+    with pytest.raises(TaskFailure, match="other characters"):
+        TextTask().run({**QUICK, **small, "corpus": "brackets"}, RunContext(emit=Recorder(), resume_dir=first))

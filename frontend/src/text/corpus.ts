@@ -97,7 +97,8 @@ export class CorpusPanel {
     for (const [name, info] of Object.entries(this.corpora)) {
       const dataset = info.dataset ? this.datasets.get(info.dataset) : undefined;
       const missing = Boolean(info.dataset) && !dataset?.present;
-      rows.push(this.option(name, info.title, missing ? `Not on this server: ${dataset?.how ?? "fetch it first"}` : info.description, missing));
+      const how = dataset?.how ?? "fetch it first";
+      rows.push(this.option(name, info.title, missing ? `Not on this server: ${how.split(", or ")[0]}.` : info.description, missing, missing ? how : ""));
     }
     for (const upload of this.uploads) {
       const characters = Number(upload.summary.characters ?? 0);
@@ -107,11 +108,11 @@ export class CorpusPanel {
     this.setValue(this.value);
   }
 
-  private option(value: string, title: string, description: string, disabled: boolean): HTMLElement {
+  private option(value: string, title: string, description: string, disabled: boolean, more = ""): HTMLElement {
     const id = uniqueId("corpus-option");
     const input = h("input", { type: "radio", name: this.name, id, value, disabled, "aria-describedby": `${id}-about` });
     input.addEventListener("change", () => input.checked && this.onPick(value));
-    const about = h("span", { className: "hint", id: `${id}-about` });
+    const about = h("span", { className: "hint", id: `${id}-about`, title: more || null });
     about.textContent = description;
     const label = h("label", { for: id });
     label.textContent = title;

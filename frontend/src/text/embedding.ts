@@ -26,8 +26,9 @@ export class EmbeddingMap {
   private rows: EmbeddingRow[] = [];
 
   constructor() {
-    this.canvas = h("canvas", { width: 640, height: 480, className: "embedding-canvas", role: "img", "aria-label": "Character embeddings: appear when training ends" });
+    this.canvas = h("canvas", { width: 480, height: 360, className: "embedding-canvas", role: "img", "aria-label": "Character embeddings: appear when training ends" });
     this.note = h("p", { className: "hint" }, "When training ends, each character's learned vector is projected to 2-D (PCA): characters the network treats alike sit together.");
+    this.canvas.hidden = true;
     const key = h("ul", { className: "embedding-key" }, KINDS.map(([name], k) => h("li", {}, h("span", { className: "swatch", style: `background:${css(CLASS_COLORS[k])}` }), name)));
     this.element = h("div", { className: "embedding-box" }, this.canvas, key, this.note);
   }
@@ -35,9 +36,12 @@ export class EmbeddingMap {
   /** Draws the characters at their places. */
   show(rows: EmbeddingRow[]): void {
     this.rows = rows;
+    this.canvas.hidden = rows.length === 0;
     const context = this.canvas.getContext("2d");
     this.canvas.dataset.points = String(rows.length);
-    this.canvas.setAttribute("aria-label", `Character embeddings of ${rows.length} characters in 2-D; for example ${rows.slice(0, 12).map(([c]) => charName(c)).join(", ")}`);
+    this.canvas.setAttribute("aria-label", rows.length
+      ? `Character embeddings of ${rows.length} characters in 2-D; for example ${rows.slice(0, 12).map(([c]) => charName(c)).join(", ")}`
+      : "Character embeddings: appear when training ends");
     if (!context) return;
     const { width, height } = this.canvas;
     context.clearRect(0, 0, width, height);
@@ -48,7 +52,7 @@ export class EmbeddingMap {
     const pad = 24;
     const sx = (x: number) => pad + ((x - x0) / (x1 - x0 || 1)) * (width - 2 * pad);
     const sy = (y: number) => height - pad - ((y - y0) / (y1 - y0 || 1)) * (height - 2 * pad);
-    context.font = "600 20px ui-monospace, Menlo, Consolas, monospace";
+    context.font = "600 22px ui-monospace, Menlo, Consolas, monospace";
     context.textAlign = "center";
     context.textBaseline = "middle";
     for (const [char, x, y] of rows) {

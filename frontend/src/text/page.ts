@@ -19,8 +19,6 @@ import { CORPUS_FIELDS, LIVE_FIELDS, type TextState } from "./state";
 
 const TASK = "text";
 
-/** The layer categories the Text builder offers: what a character-level language model is made of. */
-export const RECURRENT_CATEGORIES = ["embedding", "recurrent", "regularisation", "norm", "dense"];
 
 /** Fields shown in the training bar; every other one (but corpus and net) goes under "More settings". */
 const HYPER_FIELDS = ["learning_rate", "steps", "seq_len", "batch_size", "grad_clip", "schedule", "carry_state"];
@@ -64,11 +62,14 @@ export class TextPage {
     this.state = state;
     buildSkeleton(root);
     this.buildForm();
-    const corpora = (state.task.catalogue as { corpora?: Record<string, CorpusInfo> } | undefined)?.corpora ?? {};
+    const catalogue = state.task.catalogue as { corpora?: Record<string, CorpusInfo>; layer_types?: string[] } | undefined;
+    const corpora = catalogue?.corpora ?? {};
+    const layerTypes = catalogue?.layer_types ?? [];
     this.corpus = new CorpusPanel(corpora, datasets, (corpus) => this.change("corpus", corpus));
     byId("corpus-slot").append(this.corpus.element);
     this.builder = new LayerStackBuilder(byId("builder-slot"), {
-      palette: palette.filter((spec) => RECURRENT_CATEGORIES.includes(spec.category)),
+      // the layer types a text network may use, as the task's catalogue lists them
+      palette: palette.filter((spec) => layerTypes.includes(spec.type)),
       inspect: (net) => inspectNet(textNet(net.layers, this.seqLen(), this.vocabulary())),
       label: "Text network layers",
       onChange: (net) => this.change("net", net.layers),

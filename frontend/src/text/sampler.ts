@@ -52,7 +52,7 @@ export class Sampler {
         h("span", { className: "hint" }, "0 always takes the likeliest character; higher is bolder.")),
       h("div", { className: "sampler-row" },
         h("div", { className: "field" }, h("label", { for: this.topK.id, title: "Draw only among the k likeliest characters; 0 for all" }, "Top k (0: all)"), this.topK),
-        h("div", { className: "field" }, h("label", { for: this.length.id }, "Characters"), this.length),
+        h("div", { className: "field" }, h("label", { for: this.length.id }, "Characters to write"), this.length),
         this.button),
       this.output,
       this.status,

@@ -19,6 +19,9 @@ from playground.tasks.schedules import ScheduleName
 
 MAX_SEED = 2**32 - 1
 RECURRENT = ("RNN", "LSTM", "GRU")
+# Layers that keep one vector per time step, so the decoder scores every next character.
+LAYER_TYPES = ("Embedding", "OneHot", *RECURRENT, "Dropout", "LayerNorm", "Linear",
+               "ReLU", "Tanh", "GELU", "SiLU", "LeakyReLU", "Sigmoid")
 
 
 def _refuse(message: str) -> PydanticCustomError:
@@ -60,9 +63,9 @@ class TextConfig(TaskConfig):
     sample_length: int = Field(200, ge=10, le=2000, description="Characters in each sample generated while training.")
     sample_temperature: float = Field(0.8, ge=0, le=2, description="Temperature of those samples: lower is safer, "
                                                                    "higher more varied; 0 always takes the likeliest.")
-    checkpoint_every: int = Field(500, ge=10, le=100_000, description="Steps between saved checkpoints.")
+    checkpoint_every: int = Field(500, ge=10, le=100_000, description="Steps between saved checkpoints (one is saved at least every 5 seconds too).")
     mixed_precision: bool = Field(True, description="bfloat16 autocast on a GPU that supports it.")
-    seed: int = Field(0, ge=0, le=MAX_SEED, description="Seed of the initial weights, dropout and samples.")
+    seed: int = Field(0, ge=0, le=MAX_SEED, description="Seed of the initial weights and of the samples.")
 
     @field_validator("corpus")
     @classmethod
@@ -76,7 +79,11 @@ class TextConfig(TaskConfig):
     @classmethod
     def _forward_only(cls, net: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for index, layer in enumerate(net):
-            if isinstance(layer, dict) and layer.get("type") in RECURRENT and layer.get("bidirectional") is True:
+            kind = layer.get("type") if isinstance(layer, dict) else None
+            if isinstance(kind, str) and kind not in LAYER_TYPES:
+                raise _refuse(f"Layer {index + 1} ({kind}) does not keep one vector per character, which the "
+                              f"decoder needs; a text network uses {', '.join(LAYER_TYPES)}.")
+            if kind in RECURRENT and layer.get("bidirectional") is True:
                 raise _refuse(f"Layer {index + 1} ({layer['type']}) is bidirectional: it would read the characters "
                               "it must predict. A model that writes reads left to right only.")
         return net

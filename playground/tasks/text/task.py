@@ -36,10 +36,11 @@ from playground.tasks.base import Diverged, JobContext, RunContext, Stopped, Tas
 from playground.tasks.loop import autocast_dtype, cpu_threads, read_host
 from playground.tasks.schedules import LearningRateSchedule, ScheduleSettings
 from playground.tasks.text import model as charmodel
-from playground.tasks.text.config import TextConfig
+from playground.tasks.text.config import LAYER_TYPES, TextConfig
 from playground.tasks.text.lessons import LESSONS
 
 LOG2 = math.log(2)
+CHECKPOINT_SECONDS = 5.0  # also saved this often, so the sampler can write with a model still training
 VOCABULARY_HINT = {"python": 96, "tiny-shakespeare": 65}  # exact for these; others are counted
 
 
@@ -109,6 +110,7 @@ class TextTask(Task):
     def catalogue() -> dict[str, Any]:
         return {
             "lessons": LESSONS,
+            "layer_types": list(LAYER_TYPES),
             "corpora": {name: {"title": c.title, "description": c.description, "built_in": not c.dataset,
                                "dataset": c.dataset} for name, c in corpora.CORPORA.items()},
         }
@@ -225,6 +227,7 @@ class Training:
         self.validate()
         self._running = torch.zeros((), device=self.device)
         self._counted, self._clock, self._chars = 0, time.perf_counter(), 0
+        self._saved = time.monotonic()
 
     def advance(self, until: int) -> None:
         """Train until ``until`` steps are taken, reporting, validating, sampling and saving on the way."""
@@ -245,7 +248,7 @@ class Training:
                 self.validate()
             if self.step % config.sample_every == 0 and self.step != self.last_step:
                 self.emit_sample()
-            if self.step % config.checkpoint_every == 0:
+            if self.step % config.checkpoint_every == 0 or time.monotonic() - self._saved >= CHECKPOINT_SECONDS:
                 self.save()
 
     def finish(self) -> None:
@@ -342,6 +345,7 @@ class Training:
                                 "frequent": list(counts)}, self.step)
 
     def save(self) -> None:
+        self._saved = time.monotonic()
         if self.ctx.checkpoint_dir is None:
             return
         checkpoint.save_checkpoint(self.ctx.checkpoint_dir, self.net, self.optimizer, self.config.model_dump(mode="json"),
