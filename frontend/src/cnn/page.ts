@@ -265,7 +265,7 @@ export class CnnPage {
   /** Applies one control's change. */
   change(name: string, value: unknown): void {
     this.state.values[name] = value as never;
-    if (name === "learning_rate" && typeof value === "number") void this.trainer.setLearningRate(value);
+    if (name === "learning_rate" && typeof value === "number") void this.trainer.setControls({ learning_rate: value });
     if (name === "compare") void this.loadOverlay();
     if (name === "dataset") void this.loadRuns();
     if (!LIVE_FIELDS.includes(name)) void this.endRun();
