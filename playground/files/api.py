@@ -134,6 +134,6 @@ def run_weights(request: HttpRequest, run_id: int, token: Optional[str] = None):
         raise ApiError(404, "", f"run {run_id} has saved no weights yet; they come with its first checkpoint")
     # The file is replaced after each epoch: read it now, so a download is one whole version.
     response = FileResponse(io.BytesIO(path.read_bytes()), content_type="application/octet-stream", as_attachment=True,
-                            filename=f"{run.task}-run-{run.pk}.safetensors")
+                            filename=f"layerlab-run-{run.pk}.safetensors")
     response["Cache-Control"] = "private, no-cache"
     return response
