@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from playground.data.idx import read_image_set  # noqa: E402
-from playground.tasks.base import RunContext  # noqa: E402
+from playground.tasks.base import Control, RunContext  # noqa: E402
 from playground.tasks.cnn import CnnTask  # noqa: E402
 from playground.tasks.cnn import task as cnn_task  # noqa: E402
 from playground.tasks.cnn.lessons import NETS  # noqa: E402
@@ -147,7 +147,7 @@ class Ways:
 
     def loop_epoch(self, epoch: int) -> float:
         model = self.fresh_model()
-        loop = cnn_task.make_loop(self.settings, model, cnn_task.Control(), len(self.data.train))
+        loop = cnn_task.make_loop(self.settings, model, Control(), len(self.data.train))
         synchronize(self.device)
         start = time.perf_counter()
         loop.train_epoch(self.data.train, epoch)

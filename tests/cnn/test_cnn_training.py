@@ -62,3 +62,27 @@ def test_the_lessons_hold_six_presets_with_their_parameter_counts_and_the_vgg_ar
     assert "27C² against 49C²" in PRESETS["vgg"]["description"]
     assert any(layer["type"] == "Residual" for layer in NETS["resnet"]["layers"])
     assert any(layer["type"] == "Parallel" for layer in NETS["googlenet"]["layers"])
+
+
+def test_a_learning_rate_sent_while_training_reaches_the_optimiser(tmp_path):
+    import json
+
+    from cnn_world import Recorder
+
+    from playground.tasks.base import Control, RunContext
+    from playground.tasks.cnn import CnnTask
+
+    class Once(Control):
+        sent = False
+
+        def check(self):
+            if self.sent:
+                return {}
+            self.sent = True
+            return {"learning_rate": 0.0005}
+
+    config = CnnTask.Config(train_examples=64, test_examples=40, epochs=1, batch_size=32)
+    CnnTask().run(config, RunContext(emit=Recorder(), control=Once(), checkpoint_dir=tmp_path))
+    groups = json.loads((tmp_path / "optimizer.json").read_text())["param_groups"]
+    assert [group["lr"] for group in groups] == [0.0005, 0.0005]
+    assert CnnTask.Controls(learning_rate=0.01).learning_rate == 0.01

@@ -5,7 +5,7 @@ import { LayerStackBuilder } from "../shared/builder";
 import { byId, debounce, formatCount, h } from "../shared/dom";
 import type { Run, RunEvent } from "../shared/events";
 import { fieldControl, type FieldControl, type FieldOptions } from "../shared/fields";
-import { runJob, streamJob } from "../shared/jobs";
+import { runJob } from "../shared/jobs";
 import { lessonsSection } from "../shared/lessons";
 import { withLocks, type Assignment } from "../shared/pagecontext";
 import { inspectNet, type InspectResult, type NetSpec } from "../shared/netspec";
@@ -482,29 +482,26 @@ export class CnnPage {
     }
   }
 
+  /** One short job per class, each picture shown as it comes: every job stays well within the job time limit. */
   private async visualize(): Promise<void> {
     const run = this.trainer.run;
     if (!run) return;
     const slot = byId("visual-slot");
-    slot.replaceChildren(h("p", { className: "hint" }, "Climbing each class's score…"));
-    const show = (part: Record<string, unknown>) => {
-      if (slot.querySelector("p.hint")) slot.replaceChildren();
-      slot.append(h("figure", {}, h("img", { src: String(part.picture), alt: `What excites class ${String(part.name)}`, className: "pixelated" }), h("figcaption", {}, String(part.name))));
-    };
+    const button = byId<HTMLButtonElement>("visualize-button");
+    const classes = this.currentChoice()?.classes ?? [];
+    slot.replaceChildren();
+    button.disabled = true;
     try {
-      await streamJob(run.id, "visualize", {}, show);
+      for (let index = 0; index < classes.length; index++) {
+        const result = await runJob<{ pictures: { name: string; picture: string }[] }>(run.id, "visualize", { classes: [index] });
+        for (const made of result.pictures) {
+          slot.append(h("figure", {}, h("img", { src: made.picture, alt: `What excites class ${made.name}`, className: "pixelated" }), h("figcaption", {}, made.name)));
+        }
+      }
     } catch (error) {
-      if (error instanceof ApiError && error.status !== 0) {
-        slot.replaceChildren(h("p", { className: "field-error" }, this.jobError(error)));
-        return;
-      }
-      try {
-        slot.replaceChildren();
-        const result = await runJob<{ pictures: Record<string, unknown>[] }>(run.id, "visualize", {});
-        result.pictures.forEach(show);
-      } catch (error) {
-        slot.replaceChildren(h("p", { className: "field-error" }, this.jobError(error)));
-      }
+      slot.append(h("p", { className: "field-error" }, this.jobError(error)));
+    } finally {
+      button.disabled = !this.hasWeights;
     }
   }
 

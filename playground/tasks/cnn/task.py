@@ -52,19 +52,6 @@ class CnnControls(pydantic.BaseModel):
     learning_rate: float | None = pydantic.Field(None, gt=0, le=10, description="The optimiser's step size from the next step on.")
 
 
-class RenamedControl(Control):
-    """The run's control, with ``learning_rate`` handed to the loop by the name it knows (``lr``)."""
-
-    def __init__(self, control: Control) -> None:
-        self.control = control
-
-    def check(self) -> dict[str, Any]:
-        changes = self.control.check()
-        if "learning_rate" in changes:
-            changes = {**changes, "lr": changes["learning_rate"]}
-        return changes
-
-
 def load_data(config: CnnConfig, data_dir: Path | None, upload: Path | None = None) -> ImageSet:
     """The configured pictures, cut to ``train_examples``/``test_examples``; TaskFailure with a sentence if impossible."""
     try:
@@ -285,7 +272,7 @@ class CnnTask(Task):
         check_fits(config, images)
         data = prepare(config, images, device)
         model = build_model(config, device)
-        loop = make_loop(config, model, RenamedControl(ctx.control), len(data.train))
+        loop = make_loop(config, model, ctx.control, len(data.train))
         if ctx.resume_dir:
             resume(ctx.resume_dir, config, loop)
         precision = "bf16 autocast, channels-last" if loop.amp_dtype is not None else "float32"
