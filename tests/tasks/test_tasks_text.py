@@ -107,7 +107,7 @@ def test_carried_hidden_state_beats_reset_state_on_brackets():
              "eval_every": 1000, "sample_every": 1000, "sample_length": 10, "eval_characters": 6000}
     carried = run_text(**quick, carry_state=True).metrics("val")[-1]["loss"]
     reset = run_text(**quick, carry_state=False).metrics("val")[-1]["loss"]
-    assert carried < reset - 0.05, (carried, reset)
+    assert carried < reset - 0.03, (carried, reset)
 
 
 def test_vocabulary_encodes_and_decodes_any_characters():
