@@ -14,7 +14,7 @@ from playground.tasks.text import TextTask
 from playground.tasks.text.model import Vocabulary, next_ids
 from playground.tasks.text.task import SampleArgs
 
-from conftest import Recorder
+from recording import Recorder
 
 QUICK = {"corpus": "sentences", "net": [{"type": "Embedding", "embedding_dim": 16},
                                         {"type": "LSTM", "hidden_size": 64}],
