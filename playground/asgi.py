@@ -14,7 +14,8 @@ autostart = os.environ.get("LAYERLAB_AUTOSTART", "1") != "0"
 
 from django.conf import settings  # noqa: E402
 
-if autostart and settings.LAYERLAB_EXECUTOR == "local":
+# A web node of the scale-out mode trains nothing but answers short jobs from its own pool.
+if autostart and settings.LAYERLAB_EXECUTOR in ("local", "celery"):
     from playground.runs.worker import start_fork_server
 
     start_fork_server()  # it imports PyTorch for the training processes while this process sets up
@@ -30,8 +31,9 @@ from django.urls import get_resolver  # noqa: E402
 
 from playground.limits import BodyLimits, BodySizeLimit  # noqa: E402
 from playground.runs.executor import get_executor  # noqa: E402
+from playground.classroom.routing import websocket_urlpatterns as classroom_sockets  # noqa: E402
 from playground.runs.jobs import get_job_pool  # noqa: E402
-from playground.runs.routing import websocket_urlpatterns  # noqa: E402
+from playground.runs.routing import websocket_urlpatterns as run_sockets  # noqa: E402
 from playground.static import StaticFiles  # noqa: E402
 
 
@@ -54,7 +56,7 @@ application = AttachLoop(
             # The embedded default has no proxy in front, so Daphne serves /static/ itself.
             "http": BodySizeLimit(StaticFiles(django_app), BodyLimits.from_settings()),
             # Sessions only: the run's consumer looks the user up when it needs to (runs/consumers.py).
-            "websocket": AllowedHostsOriginValidator(SessionMiddlewareStack(URLRouter(websocket_urlpatterns))),
+            "websocket": AllowedHostsOriginValidator(SessionMiddlewareStack(URLRouter(run_sockets + classroom_sockets))),
         }
     )
 )
@@ -70,7 +72,7 @@ def end_with_the_server(*parts) -> None:
 
 if autostart:
     get_executor().start()
-    if settings.LAYERLAB_EXECUTOR == "local":  # its fork server is running: short jobs fork from it too
+    if settings.LAYERLAB_EXECUTOR in ("local", "celery"):  # its fork server is running: short jobs fork from it too
         get_job_pool().start()
     end_with_the_server(get_executor(), get_job_pool())
 

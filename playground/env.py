@@ -1,4 +1,5 @@
 """Typed readers for environment variables; a bad value stops start-up with a clear message."""
+import json
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -37,3 +38,16 @@ def envlist(name: str, default: list[str]) -> list[str]:
     if value is None or value.strip() == "":
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def envjson(name: str, default: dict) -> dict:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        parsed = json.loads(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a JSON object: {error}") from None
+    if not isinstance(parsed, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object, not {type(parsed).__name__}")
+    return parsed

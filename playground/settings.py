@@ -3,14 +3,15 @@
 Everything comes from environment variables. With none set, the site runs on the
 embedded default: SQLite, the in-memory channel layer and local worker processes,
 all files under one data directory. Setting DATABASE_URL, REDIS_URL and
-a shared media directory move the site towards the scale-out mode (docs/deployment.md).
+LAYERLAB_EXECUTOR=celery with a shared data directory make the scale-out mode (docs/deploy.md).
 """
+import os
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
-from playground.env import envbool, envint, envlist, envstr
+from playground.env import envbool, envint, envjson, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("LAYERLAB_DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -54,6 +55,9 @@ INSTALLED_APPS = [
     "playground.runs",
     "playground.files",
     "playground.studio",
+    "playground.accounts",
+    "playground.sharing",
+    "playground.classroom",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "playground.accounts.bearer.PersonalTokens",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -110,6 +115,9 @@ def _database(url: str) -> dict:
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
         "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+        # ?sslmode=require&connect_timeout=5 and the like go to libpq as they are.
+        "OPTIONS": {key: values[-1] for key, values in parse_qs(parts.query).items()},
     }
 
 
@@ -121,7 +129,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30},
+            # The prefix keeps two sites on one Redis apart (their run ids would be the same groups).
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30,
+                       "prefix": envstr("LAYERLAB_CHANNEL_PREFIX", "asgi")},
         }
     }
 else:
@@ -129,12 +139,36 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "playground.runs.layer.SweepingInMemoryLayer", "CONFIG": {"capacity": 1000}}}
 
 # Runs: which executor trains them, on how many slots, with which limits.
-# "none" makes a web node that queues runs but trains none (another process trains them).
+# "local": this process trains them (the embedded default). "celery": Celery workers on GPU
+# machines train them (docs/deploy.md); web nodes only queue. "none": a web node that queues
+# runs but trains none and hands none on (tests, or another process trains them).
 LAYERLAB_EXECUTOR = envstr("LAYERLAB_EXECUTOR", "local")
-if LAYERLAB_EXECUTOR not in ("local", "none"):
-    raise ImproperlyConfigured("LAYERLAB_EXECUTOR must be local or none")
+if LAYERLAB_EXECUTOR not in ("local", "celery", "none"):
+    raise ImproperlyConfigured("LAYERLAB_EXECUTOR must be local, celery or none")
+if LAYERLAB_EXECUTOR == "celery" and not (REDIS_URL and DATABASES["default"]["ENGINE"].endswith("postgresql")):
+    raise ImproperlyConfigured("LAYERLAB_EXECUTOR=celery needs REDIS_URL (broker and channel layer) and a "
+                               "postgres:// DATABASE_URL that every web node and worker reaches")
+# Scale-out (LAYERLAB_EXECUTOR=celery). Celery's broker is Redis; messages are JSON only. A message
+# only says "a slot may take the next run": which run is decided by the application's scheduler
+# (runs/scheduler.py) when a worker claims one from the database, so fairness survives any broker order.
+CELERY_BROKER_URL = envstr("LAYERLAB_BROKER_URL", REDIS_URL)
+CELERY_TASK_DEFAULT_QUEUE = envstr("LAYERLAB_CELERY_QUEUE", "layerlab-runs")
+# Runs one Celery worker trains at once (one worker per GPU: usually 1; more share the GPU).
+LAYERLAB_WORKER_SLOTS = envint("LAYERLAB_WORKER_SLOTS", 1, minimum=1)
+# CPU threads of each training process on a worker (0: the machine's cores divided by the slots).
+LAYERLAB_WORKER_THREADS = envint("LAYERLAB_WORKER_THREADS", 0)
+# Workers write a heartbeat this often; one silent for LAYERLAB_WORKER_TIMEOUT seconds is taken for
+# dead, and its runs end failed, saying so (or, with LAYERLAB_REQUEUE_LOST_RUNS, queue again once).
+LAYERLAB_HEARTBEAT_SECONDS = envint("LAYERLAB_HEARTBEAT_SECONDS", 5, minimum=1)
+LAYERLAB_WORKER_TIMEOUT = envint("LAYERLAB_WORKER_TIMEOUT", 30, minimum=2)
+LAYERLAB_REQUEUE_LOST_RUNS = envbool("LAYERLAB_REQUEUE_LOST_RUNS", False)
 LAYERLAB_SLOTS = envint("LAYERLAB_SLOTS", 2, minimum=1)
 LAYERLAB_DEVICE = envstr("LAYERLAB_DEVICE", "auto")  # auto, cpu, cuda, cuda:1 ...
+# Device memory one run may use (bytes): a task that knows its needs before it starts (Style) is refused
+# past it, naming the largest size that fits. Default: a share of this machine's memory, at most 8 GB;
+# on a GPU server set it to the GPU's memory divided by the slots that share it.
+LAYERLAB_RUN_MEMORY = envint("LAYERLAB_RUN_MEMORY", min(
+    8 * 2**30, os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // (LAYERLAB_SLOTS + 1)), minimum=2**20)
 LAYERLAB_RUN_TIME_LIMIT = envint("LAYERLAB_RUN_TIME_LIMIT", 30 * 60, minimum=1)
 LAYERLAB_CANCEL_GRACE = float(envstr("LAYERLAB_CANCEL_GRACE", "1.0"))
 # Abandoned runs give their slot back: one paused this long is stopped, and one a page started
@@ -150,6 +184,10 @@ LAYERLAB_JOB_MEMORY_MB = envint("LAYERLAB_JOB_MEMORY_MB", 3072, minimum=64)
 LAYERLAB_JOB_QUEUE = envint("LAYERLAB_JOB_QUEUE", 8, minimum=0)
 LAYERLAB_RUN_QUOTA_ANONYMOUS = envint("LAYERLAB_RUN_QUOTA_ANONYMOUS", 3, minimum=1)
 LAYERLAB_RUN_QUOTA_USER = envint("LAYERLAB_RUN_QUOTA_USER", 8, minimum=1)
+# Limits by role (anonymous < student < teacher; runs/quotas.py has the defaults, whose "runs" are the
+# two quotas above): a JSON object of roles, each with any of "runs" (queued or training at once),
+# "epochs", "parameters" and "run_seconds", e.g. {"student": {"runs": 4, "run_seconds": 900}}.
+LAYERLAB_ROLE_LIMITS = envjson("LAYERLAB_ROLE_LIMITS", {})
 # Anonymous runs also count per client address, so a script that keeps no cookie cannot fill the
 # queue. A class behind one NAT address shares this: raise it there, or have students sign in.
 LAYERLAB_RUN_QUOTA_PER_ADDRESS = envint("LAYERLAB_RUN_QUOTA_PER_ADDRESS", 10, minimum=1)
@@ -186,6 +224,34 @@ LAYERLAB_EVENT_PAGE_BYTES = envint("LAYERLAB_EVENT_PAGE_BYTES", 1024 * 1024, min
 # Datasets and weights (playground/data/catalog.py) live in DATA_DIR/datasets and DATA_DIR/weights;
 # fetch_datasets downloads from their publishers, or from this base (a local mirror) when set.
 LAYERLAB_DOWNLOAD_BASE = envstr("LAYERLAB_DOWNLOAD_BASE", "")
+
+# Accounts (playground/accounts/): argon2 for new passwords (older hashes are upgraded at sign-in),
+# Django's validators, e-mail to the console unless an SMTP host is named.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+EMAIL_HOST = envstr("LAYERLAB_EMAIL_HOST", "")
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = envint("LAYERLAB_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = envstr("LAYERLAB_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = envstr("LAYERLAB_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("LAYERLAB_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = envstr("LAYERLAB_EMAIL_FROM", "LayerLab <layerlab@localhost>")
+LOGIN_URL = "/account/signin"
+# The first account made is a teacher (a one-person install needs no admin to start a class).
+LAYERLAB_FIRST_USER_IS_TEACHER = envbool("LAYERLAB_FIRST_USER_IS_TEACHER", True)
+# Failed sign-ins: this many per name and address (four times as many per address) in this many seconds.
+LAYERLAB_SIGNIN_ATTEMPTS = envint("LAYERLAB_SIGNIN_ATTEMPTS", 5, minimum=1)
+LAYERLAB_SIGNIN_WINDOW = envint("LAYERLAB_SIGNIN_WINDOW", 15 * 60, minimum=1)
+LAYERLAB_API_TOKENS_PER_USER = envint("LAYERLAB_API_TOKENS_PER_USER", 20, minimum=1)
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

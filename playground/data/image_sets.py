@@ -118,6 +118,19 @@ def load_image_set(name: str, data_dir: Path | None) -> ImageSet:
     return LOADERS[name](name, data_dir)  # type: ignore[arg-type]
 
 
+def load_test_split(name: str, data_dir: Path | None) -> tuple[np.ndarray, np.ndarray]:
+    """Only the test pictures of a named set (what a short job on a run needs, without the training ones)."""
+    if not available(name, data_dir):
+        raise ImageSetMissing(f"{SETS[name].title} is not on this server; {how_to_get(name)}")
+    if name == "glyphs":
+        return glyphs.glyph_split("test", SETS["glyphs"].sizes[1])
+    folder = catalog.folder(data_dir, catalog.CATALOG[name])  # type: ignore[arg-type]
+    if name == "cifar-10":
+        return cifar.read_split(folder / "cifar-10-batches-py", "test")
+    images, labels = idx.read_image_set(folder, "t10k")
+    return images[:, None], labels
+
+
 def load_upload(path: Path, side: int, seed: int = 0) -> ImageSet:
     """A zip of class folders as side × side colour pictures, a fifth of each class (at least one) kept to test."""
     images, labels, classes = load_archive(path, (side, side))

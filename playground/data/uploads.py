@@ -95,8 +95,25 @@ def check_text(source: BinaryIO, size: int, limits: UploadLimits) -> Checked:
     return Checked("text", summary, "corpus.txt", content=text.encode("utf-8"))
 
 
+class Lent:
+    """A file lent to Pillow: it may read and seek, but closing it stays its owner's business.
+
+    Pillow 13 closes the file of a PNG it was given when the image is closed, and
+    ``keep`` still has to copy it afterwards.
+    """
+
+    def __init__(self, source: BinaryIO):
+        self._source = source
+
+    def __getattr__(self, name: str):
+        return getattr(self._source, name)
+
+    def close(self) -> None:
+        pass
+
+
 def check_image(source: BinaryIO, limits: UploadLimits) -> Checked:
-    image = open_header(source, "the picture", limits.image_pixels, limits.image_min_side)
+    image = open_header(Lent(source), "the picture", limits.image_pixels, limits.image_min_side)  # type: ignore[arg-type]
     try:
         width, height = upright_size(image)
         image_format = image.format

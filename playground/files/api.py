@@ -118,6 +118,8 @@ def run_picture(request: HttpRequest, run_id: int, name: str, token: Optional[st
     response = FileResponse(open(path, "rb"), content_type=CONTENT_TYPES[path.suffix[1:]])
     # Written once under a name never used again: the same URL is the same picture for ever.
     response["Cache-Control"] = "private, max-age=31536000, immutable"
+    # No file name of its own: a page's <a download="..."> names the file a visitor saves.
+    del response["Content-Disposition"]
     return response
 
 

@@ -1,13 +1,18 @@
 """Who owns a run, who may watch it, and where a request comes from.
 
-Signed-in users own runs through their account, anonymous visitors through their
-session, and scripts through the owner token that creating a run returns once
-(sent back as ``Authorization: Bearer <owner token>``). Anyone holding a run's
-share token may watch it, and nothing more.
+Signed-in users own runs through their account (by session, or by a personal API
+token that ``playground/accounts/bearer.py`` turns into the request's user),
+anonymous visitors through their session, and scripts through the owner token that
+creating a run returns once (sent back as ``Authorization: Bearer <owner token>``).
+Who else may watch depends on the run's visibility: nobody (private), whoever
+holds its share token (link), everyone (public), and whom the rules other apps
+add to ``VIEWER_RULES`` let in (the classroom's: a course's teacher, and its members
+for a run shown to the course). A private run is its owner's alone.
 """
 from __future__ import annotations
 
 import secrets
+from typing import Any, Callable
 
 from django.conf import settings
 
@@ -85,8 +90,27 @@ def token_matches(run: Run, token: str | None) -> bool:
     return same_secret(token, run.share_token)
 
 
+# Rules (user, run) -> bool that let someone other than its owner see a run that is not
+# private; apps add theirs when they load (the classroom's, in classroom/apps.py).
+VIEWER_RULES: list[Callable[[Any, Run], bool]] = []
+
+
+def open_to(run: Run, token: str | None) -> bool:
+    """Whether anyone may see the run without being looked up: it is public, or shared by link and the token came."""
+    return run.visibility == "public" or (run.visibility == "link" and token_matches(run, token))
+
+
+def others_may_view(user, run: Run, token: str | None) -> bool:
+    """Whether someone who does not own the run may see it (may query the database)."""
+    if run.visibility == "private":
+        return False
+    if open_to(run, token):
+        return True
+    return user is not None and user.is_authenticated and any(rule(user, run) for rule in VIEWER_RULES)
+
+
 def may_view(request, run: Run, token: str | None) -> bool:
-    return owns(request, run) or token_matches(run, token)
+    return owns(request, run) or others_may_view(request.user, run, token)
 
 
 def owns_scope(scope, run: Run) -> bool:
@@ -95,4 +119,9 @@ def owns_scope(scope, run: Run) -> bool:
 
 
 def may_view_scope(scope, run: Run, token: str | None) -> bool:
-    return owns_scope(scope, run) or token_matches(run, token)
+    """Whether a WebSocket's visitor may watch the run, its user already in the scope.
+
+    It may query the database (the viewer rules): call it from a thread (database_sync_to_async);
+    ``runs/consumers.may_watch`` does, looking the user up only when it must.
+    """
+    return owns_scope(scope, run) or others_may_view(scope.get("user"), run, token)

@@ -101,6 +101,7 @@ def list_tasks(request):
             "default_config": task.default_config(),
             "schema": task.schema(),
             "catalogue": task.catalogue(),
+            "controls": task.Controls.model_json_schema(),
             "jobs": {kind: model.model_json_schema() for kind, model in task.Jobs.items()},
         }
         for task in TASKS.values()
@@ -112,15 +113,18 @@ PreviewName = Annotated[Literal[tuple(PREVIEWS)], WithJsonSchema({"type": "strin
 
 
 @api.post("/tasks/{name}/preview", response=answers({200: dict[str, Any]}, *BODY_ERRORS, 403),
-          summary="What a run of this task would train on (for basics: its data points)")
+          summary="What a run of this task would train on (basics: its data points) or need (style: memory and time, and whether this server takes it)")
 def preview_task(request, name: PreviewName, payload: PreviewIn):  # type: ignore[valid-type]
     task = TASKS[name]
     config = parse_config(task, payload.config)
     check_references(request, config.model_dump(mode="json"))
     try:
-        return task.preview(config, data_dir=Path(settings.DATA_DIR), uploads_dir=upload_root())
-    except TaskFailure as failure:  # a corpus not on this server: the sentence says how to get it
+        answer = task.preview(config, data_dir=Path(settings.DATA_DIR), uploads_dir=upload_root())
+    except TaskFailure as failure:  # a dataset not on this server: the sentence says how to get it
         raise ApiError(400, errors=[{"path": "config", "message": str(failure)}]) from None
+    if hasattr(task, "needs"):  # what this server would say to this run, before it is asked to train it
+        answer.update(task.needs(config, settings.LAYERLAB_RUN_MEMORY, Path(settings.DATA_DIR)))
+    return answer
 
 
 def parse_config(task, raw: dict[str, Any]):
@@ -135,14 +139,22 @@ def parse_config(task, raw: dict[str, Any]):
     return config
 
 
-def check_net(task, config) -> None:
-    """The network a config describes must be one that can be built."""
+def check_net(task, config) -> int | None:
+    """The network a config describes must be one that can be built; returns its parameter count."""
     spec = task.net_spec(config) if hasattr(task, "net_spec") else None
     if spec is not None:
         try:
-            nets.inspect_net(spec)
+            return nets.inspect_net(spec)["total_params"]
         except nets.NetError as exc:
             raise ApiError(400, errors=[{"path": f"config.net.{e['path']}".rstrip("."), "message": e["message"]} for e in exc.errors]) from None
+    return None
+
+
+def check_fits(task, config) -> None:
+    """A task that knows what a run needs before it starts (``needs``) may say it would not fit this server."""
+    needs = task.needs(config, settings.LAYERLAB_RUN_MEMORY, settings.DATA_DIR) if hasattr(task, "needs") else {}
+    if needs.get("refusal"):
+        raise ApiError(400, "config.size", needs["refusal"])
 
 
 # --- networks ------------------------------------------------------------------------------
@@ -178,6 +190,13 @@ def export_net(request, payload: ExportIn):
 from playground.files import api as files_api  # noqa: E402
 from playground.runs import run_api  # noqa: E402  (registers the run routes on `api`)
 
+from playground.accounts import api as accounts_api  # noqa: E402
+from playground.classroom import api as classroom_api  # noqa: E402
+from playground.sharing import api as sharing_api  # noqa: E402
+
 api.add_router("/runs", run_api.router)
 api.add_router("/", files_api.router)
+api.add_router("/", accounts_api.router)
+api.add_router("/", sharing_api.router)
+api.add_router("/", classroom_api.router)
 api.add_decorator(require_json_body, mode="view")  # every operation that reads a JSON body: 415 otherwise

@@ -26,13 +26,19 @@ from playground.runs.models import Run
 async def may_watch(scope, run, token: str) -> bool:
     """Whether this socket may watch the run.
 
-    The session arrives with the socket, unread; the signed-in user is looked up
-    (a trip to the database thread) only for a run a user owns, when no share
-    token lets the socket in, and not for each of a class's sockets.
+    The session arrives with the socket, unread. A public run, or one shared by link
+    with its token, lets the socket in without looking anyone up, so a class opening
+    one shared run costs no trip to the database thread per socket; otherwise the
+    signed-in user is looked up for the owner's and the classroom's checks.
     """
-    if run.owner_id is not None and not access.token_matches(run, token):
-        scope["user"] = await get_user(scope)
-    return access.may_view_scope(scope, run, token)
+    if access.open_to(run, token):
+        return True
+    if run.owner_id is None and access.owns_scope(scope, run):
+        return True
+    scope["user"] = await get_user(scope)
+    if access.owns_scope(scope, run):
+        return True
+    return await database_sync_to_async(access.others_may_view)(scope["user"], run, token)
 
 
 class RunConsumer(AsyncWebsocketConsumer):
@@ -55,6 +61,8 @@ class RunConsumer(AsyncWebsocketConsumer):
             if not allowed:
                 await self.close(code=4404)
                 return
+            self.watch.owner = access.owns_scope(self.scope, self.feed.run)
+            self.watch.close = self.close_with
             if watching.needs_owner(self.scope, self.feed.run):
                 self.owner_watch = asyncio.create_task(watching.watch_as_owner(run_id))
             await self.feed.stream(self.watch, after)
@@ -83,6 +91,9 @@ class RunConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None):
         pass  # watchers only listen; controls go through the HTTP API
+
+    async def close_with(self, code: int) -> None:
+        await self.close(code=code)
 
     async def send_text(self, text: str) -> None:
         await self.send(text_data=text)

@@ -1,4 +1,4 @@
-"""Control of a running run from outside: stop, pause and resume, a new learning rate.
+"""Control of a running run from outside: stop, pause and resume, and the task's live controls.
 
 The web process writes requests on the run's row; a thread in the run's process
 polls the row and the task's per-step ``check()`` only reads local flags, so a
@@ -29,7 +29,9 @@ class RunControl(Control):
         self.stop_reason = ""  # why, when the server stopped the run rather than its owner
         self.stop_status = ""  # and how it then ends: failed or cancelled
         self.pause_requested = False
-        self._version = Run.objects.values_list("control_version", flat=True).get(pk=run_id)
+        # The controls the task has been handed; those asked for before the run started count as
+        # changes at its first step.
+        self._seen: dict[str, Any] = {}
         self._changes: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
@@ -79,16 +81,17 @@ class RunControl(Control):
 
     def _poll(self) -> None:
         row = Run.objects.filter(pk=self.run_id).values(
-            "stop_requested", "stop_reason", "stop_status", "pause_requested", "learning_rate", "control_version"
+            "stop_requested", "stop_reason", "stop_status", "pause_requested", "controls"
         ).first()
         if row is None:
             self.stop_requested = True
             return
         with self._changed:
-            if row["control_version"] != self._version:
-                self._version = row["control_version"]
-                if row["learning_rate"] is not None:
-                    self._changes["lr"] = row["learning_rate"]
+            controls = row["controls"] or {}
+            changed = {name: value for name, value in controls.items() if self._seen.get(name, object()) != value}
+            if changed:
+                self._seen = dict(controls)
+                self._changes.update(changed)
             # Before the flag: whoever sees the flag sees the reason.
             self.stop_reason, self.stop_status = row["stop_reason"], row["stop_status"]
             self.stop_requested = row["stop_requested"]

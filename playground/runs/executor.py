@@ -1,7 +1,7 @@
 """The executor interface: how the web layer hands runs to whatever trains them.
 
-The local executor trains in processes this server spawns; a Celery executor
-would hand the same ``execute_run`` to workers on other machines. Views and
+The local executor trains in processes this server spawns; the Celery executor
+(celery_executor.py, celery_worker.py) hands the same ``execute_run`` to workers on other machines. Views and
 consumers only call ``get_executor()``.
 """
 from __future__ import annotations
@@ -37,6 +37,10 @@ def get_executor() -> Executor:
             from playground.runs.local import LocalExecutor
 
             _executor = LocalExecutor(slots=settings.LAYERLAB_SLOTS, device=settings.LAYERLAB_DEVICE)
+        elif settings.LAYERLAB_EXECUTOR == "celery":
+            from playground.runs.celery_executor import CeleryExecutor
+
+            _executor = CeleryExecutor()
         else:
             _executor = Executor()
     return _executor

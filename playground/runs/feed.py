@@ -58,6 +58,9 @@ class Watch:
     send: Callable[[str], Awaitable[None]]
     sent: int | None = None
     busy: bool = False
+    # Whether the socket is its owner's, and how to close it: others' close when the run turns private.
+    owner: bool = False
+    close: Callable[[int], Awaitable[None]] | None = None
 
 
 class RunFeed:
@@ -143,6 +146,21 @@ class RunFeed:
                     # A store read failed (the database busy or gone): the next batch or the
                     # quiet check reads the gap again.
                     log.exception("taking in a batch of run %s failed", self.run_id)
+            elif message.get("type") == "run.visibility":
+                await self.change_visibility(str(message.get("visibility")))
+
+    async def change_visibility(self, visibility: str) -> None:
+        """The owner chose who sees the run: sockets join by the new choice, and a private run's
+        other watchers are closed with 4404, as a new socket of theirs would be."""
+        if self.run is not None:
+            self.run.visibility = visibility
+        if visibility != "private":
+            return
+        for watch in [w for w in self.watches if not w.owner and w.close is not None]:
+            try:
+                await watch.close(4404)
+            except Exception:  # already closing: it leaves the feed when it has gone
+                pass
 
     async def take(self, first: int, texts: list[str], ended: bool) -> None:
         """A live batch; one that starts past the feed's last event makes it read the gap from the store."""

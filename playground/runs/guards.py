@@ -22,6 +22,8 @@ class Visitor:
     """Anyone may call the API. Writes that ride on a session cookie must carry the CSRF token."""
 
     def __call__(self, request: HttpRequest):
+        if getattr(request, "api_token", False):
+            return True  # a personal API token in the Authorization header: no foreign page can send one
         cookie_write = request.method not in ("GET", "HEAD", "OPTIONS") and settings.SESSION_COOKIE_NAME in request.COOKIES
         if cookie_write:
             # The API reads no forms: the token comes from the X-CSRFToken header only, and a body

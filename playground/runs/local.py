@@ -90,6 +90,11 @@ class LocalExecutor(Executor):
         """The server's event loop, which owns the in-memory channel layer."""
         self._loop = loop
 
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """The server's event loop, once a request has attached it: where to publish from a thread."""
+        return self._loop
+
     def start(self) -> None:
         with self._lock:
             if self._thread is not None:

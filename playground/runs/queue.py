@@ -8,6 +8,7 @@ said, which ``GET /api/runs/{id}`` answers as ``queue_position``.
 """
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -20,15 +21,32 @@ from playground.runs.models import Event, Run
 PREPARING = "Preparing a training process (PyTorch is loading)"
 
 
-def queued_status(position: int, message: str = "") -> dict[str, Any]:
-    return {"status": "queued", "position": position, **({"message": message} if message else {})}
+def queued_status(position: int, message: str = "", wait: int | None = None) -> dict[str, Any]:
+    return {"status": "queued", "position": position, **({"message": message} if message else {}),
+            **({"wait": wait} if wait is not None else {})}
 
 
-def announce(preparing: int) -> dict[int, dict[str, Any]]:
+def typical_run_seconds(recent: int = 20) -> float | None:
+    """How long the last runs that succeeded trained, on average; None before any did."""
+    spans = [(finished - started).total_seconds() for started, finished in
+             Run.objects.filter(status="succeeded", started__isnull=False, finished__isnull=False)
+             .order_by("-finished").values_list("started", "finished")[:recent]]
+    return sum(spans) / len(spans) if spans else None
+
+
+def estimated_wait(position: int, slots: int, typical: float | None) -> int | None:
+    """Seconds until a run at this place starts, if runs take as long as recent ones did and all slots train."""
+    if typical is None or slots < 1:
+        return None
+    return round(math.ceil(position / slots) * typical)
+
+
+def announce(preparing: int, slots: int | None = None) -> dict[int, dict[str, Any]]:
     """Store a new queued status for each queued run whose position or reason changed; returns them by run.
 
     ``preparing`` is how many free slots wait for their training process: the first
-    that many runs in the queue wait for one.
+    that many runs in the queue wait for one. With ``slots`` (how many train at once),
+    each new status also has ``wait``: an estimate in seconds (``estimated_wait``).
     """
     order = scheduler.queue_order(scheduler.running_owner_keys())
     if not order:
@@ -36,10 +54,12 @@ def announce(preparing: int) -> dict[int, dict[str, Any]]:
     said = {pk: (position, message) for pk, position, message in
             Run.objects.filter(status="queued").values_list("pk", "queue_position", "queue_message")}
     changes = {}
+    typical = None if slots is None else typical_run_seconds()
     for position, (run_id, _) in enumerate(order, 1):
         message = PREPARING if position <= preparing else ""
         if said.get(run_id, (position, message)) != (position, message):
-            changes[run_id] = queued_status(position, message)
+            changes[run_id] = queued_status(position, message,
+                                            None if slots is None else estimated_wait(position, slots, typical))
     return record(changes) if changes else {}
 
 

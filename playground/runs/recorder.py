@@ -15,6 +15,7 @@ import time
 from typing import Any, Callable, Iterator
 
 from playground.runs import store
+from playground.tasks.base import EVENT_TYPES
 
 Deliver = Callable[[int, list[str]], None]
 
@@ -31,6 +32,8 @@ class EventRecorder:
         self._lock = threading.Lock()
 
     def __call__(self, type: str, data: dict[str, Any], step: int | None = None) -> None:
+        if type not in EVENT_TYPES:  # checked where it is made, so the store never holds another
+            raise ValueError(f"{type!r} is not an event type; the types are {', '.join(EVENT_TYPES)}")
         with self._lock:
             event = {"seq": self.next_seq, "type": type, "step": step, "data": data, "time": time.time()}
             self._pending.append(store.encode_event(event))

@@ -21,8 +21,10 @@ log = logging.getLogger(__name__)
 
 
 class EventRelay:
-    def __init__(self) -> None:
+    def __init__(self, send=None) -> None:
         self.pending: dict[int, list[str]] = {}
+        # How stored batches go on the wire: publish.publish, or a Celery worker's own sender.
+        self.send = send or publish
 
     def add(self, run_id: int, texts: list[str]) -> None:
         self.pending.setdefault(run_id, []).extend(texts)
@@ -53,7 +55,7 @@ class EventRelay:
             if batch:
                 sent = texts[run_id][:recorded.kept] + [store.encode_event(e) for e in recorded.added]
                 messages.append((run_id, run_message(batch[0]["seq"], sent, store.is_end(batch[-1]))))
-        publish(messages, loop)
+        self.send(messages, loop)
 
     def _record_alone(self, run_id: int, events: list[dict]) -> store.Recorded:
         try:

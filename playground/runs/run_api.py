@@ -2,25 +2,25 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Optional
 
 from asgiref.sync import sync_to_async
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from ninja import Query, Router, Status
 
 from playground.files.uploads import check_references
-from playground.runs import access, store
-from playground.runs.errors import ApiError
+from playground.runs import access, quotas, store
+from playground.runs.errors import ApiError, pydantic_errors
 from playground.runs.executor import get_executor
 from playground.runs.jobs import JobError, get_job_pool, job_request
+from playground.runs.metrics import key_metric, latest_metrics
 from playground.runs.models import ACTIVE, TERMINAL, Run
 from playground.runs.runner import checkpoint_dir
 from playground.runs.schemas import (
-    BODY_ERRORS, WRITE_ERRORS, ContinueIn, ControlIn, CreatedRunOut, EventsOut, JobIn, JobOut, RunIn, RunOut,
-    answers,
+    BODY_ERRORS, WRITE_ERRORS, ContinueIn, ControlIn, CreatedRunOut, EventsOut, JobIn, JobOut, RunIn, RunListOut, RunOut,
+    Status as RunStatus, VisibilityIn, answers,
 )
 from playground.runs.guards import Visitor
 from playground.tasks import TASKS
@@ -45,7 +45,9 @@ def run_out(request, run: Run) -> dict[str, Any]:
         "last_seq": store.last_seq(run.pk),
         "share_token": run.share_token if mine else None,
         "is_owner": mine,
+        "visibility": run.visibility,
         "net": net_of(run),
+        "controls": run.controls,
     }
 
 
@@ -106,14 +108,11 @@ RUN_OWNER = [OwnerToken(), SessionOwner()]
 
 
 def check_quota(request) -> None:
+    """Runs queued or training at once, by role (runs/quotas.py); anonymous runs also by address."""
     if request.user.is_authenticated:
-        quota = settings.LAYERLAB_RUN_QUOTA_USER
-        if store.active_count(owner=request.user) >= quota:
-            raise ApiError(429, "", f"you already have {quota} runs queued or training; wait for one to finish or stop one")
+        quotas.check_active(request.user, store.active_count(owner=request.user))
         return
-    quota = settings.LAYERLAB_RUN_QUOTA_ANONYMOUS
-    if store.active_count(**access.owner_filter(request)) >= quota:
-        raise ApiError(429, "", f"you already have {quota} runs queued or training; wait for one to finish or stop one")
+    quotas.check_active(request.user, store.active_count(**access.owner_filter(request)))
     shared = settings.LAYERLAB_RUN_QUOTA_PER_ADDRESS
     if store.active_count(owner__isnull=True, client_address=access.client_address(request)) >= shared:
         raise ApiError(429, "", f"{shared} runs from your network address are already queued or training; "
@@ -132,20 +131,27 @@ def queue(request, task_name: str, config: dict[str, Any], parent: Run | None = 
 
 @router.post("", response=answers({201: CreatedRunOut}, *BODY_ERRORS, *WRITE_ERRORS, 429), summary="Queue a run")
 def create_run(request, payload: RunIn):
-    from playground.runs.api import check_net
+    from playground.runs.api import check_fits, check_net
 
     task = TASKS[payload.task]
-    check_net(task, payload.config)
+    parameters = check_net(task, payload.config)
+    check_fits(task, payload.config)
+    quotas.check_request(request.user, payload.config.model_dump(mode="json"), parameters)
     check_references(request, payload.config.model_dump(mode="json"))
     return queue(request, task.name, payload.config.model_dump(mode="json"), stop_when_unwatched=payload.stop_when_unwatched)
 
 
-@router.get("", response=answers({200: list[RunOut]}, 400), summary="Your recent runs (by your session or account)")
-def list_runs(request, limit: int = Query(50, ge=1, le=200)):
+@router.get("", response=answers({200: list[RunListOut]}, 400), summary="Your recent runs (by your session or account)")
+def list_runs(request, limit: int = Query(50, ge=1, le=200), status: Optional[RunStatus] = None,  # type: ignore[valid-type]
+              task: Optional[str] = Query(None, max_length=32)):
     if not request.user.is_authenticated and not request.session.session_key:
         return []
-    runs = Run.objects.filter(**access.owner_filter(request)).order_by("-created")[:limit]
-    return [run_out(request, run) for run in runs]
+    runs = Run.objects.filter(**access.owner_filter(request))
+    if status:
+        runs = runs.filter(status=status)
+    if task:
+        runs = runs.filter(task=task)
+    return [{**run_out(request, run), "metric": key_metric(latest_metrics(run.pk))} for run in runs.order_by("-created")[:limit]]
 
 
 @router.get("/{int:run_id}", response=answers({200: RunOut}, 400, 404), summary="A run")
@@ -179,10 +185,14 @@ def cancel_run(request, run_id: int):
     return run_out(request, run)
 
 
-def _request(request, run: Run, **fields) -> dict[str, Any]:
+def _still_going(run: Run) -> None:
     if run.status in TERMINAL:
         raise ApiError(409, "", f"run {run.pk} has already {'finished' if run.status == 'succeeded' else run.status}")
-    Run.objects.filter(pk=run.pk).update(control_version=F("control_version") + 1, **fields)
+
+
+def _request(request, run: Run, **fields) -> dict[str, Any]:
+    _still_going(run)
+    Run.objects.filter(pk=run.pk).update(**fields)
     run.refresh_from_db()
     return run_out(request, run)
 
@@ -200,9 +210,49 @@ def resume_run(request, run_id: int):
 
 
 @router.post("/{int:run_id}/control", auth=RUN_OWNER, response=answers({200: RunOut}, *OWNER_ERRORS, *BODY_ERRORS, 409),
-             summary="Change a running run's learning rate")
+             summary="Change a run's live controls (its task's Controls: for basics, learning_rate)")
 def control_run(request, run_id: int, payload: ControlIn):
-    return _request(request, request.auth, learning_rate=payload.learning_rate)
+    """The body names only what changes; the run's process hands the task the changes at its next step."""
+    run = request.auth
+    changes = checked_controls(TASKS[run.task], payload.model_extra or {})
+    with transaction.atomic():
+        run = Run.objects.select_for_update().get(pk=run.pk)
+        _still_going(run)
+        run.controls = {**run.controls, **changes}
+        run.save(update_fields=["controls"])
+    return run_out(request, run)
+
+
+def checked_controls(task, raw: dict[str, Any]) -> dict[str, Any]:
+    """The controls a request changes, checked against the task's model; ApiError 400 naming each problem."""
+    import pydantic
+
+    if not raw:
+        names = ", ".join(task.Controls.model_fields) or "none"
+        raise ApiError(400, "", f"name at least one control to change; a {task.name} run's controls: {names}")
+    try:
+        controls = task.Controls.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        raise ApiError(400, errors=pydantic_errors(exc.errors())) from None
+    changes = controls.model_dump(mode="json", include=set(raw))
+    empty = [name for name, value in changes.items() if value is None]
+    if empty:
+        raise ApiError(400, errors=[{"path": name, "message": f"{name} needs a value"} for name in empty])
+    return changes
+
+
+@router.post("/{int:run_id}/visibility", auth=RUN_OWNER, response=answers({200: RunOut}, *OWNER_ERRORS, *BODY_ERRORS),
+             summary="Choose who sees a run: private, course, link or public")
+def set_visibility(request, run_id: int, payload: VisibilityIn):
+    from playground.runs.publish import publish
+
+    run = request.auth
+    Run.objects.filter(pk=run.pk).update(visibility=payload.visibility)
+    run.visibility = payload.visibility
+    # Every process's feed of the run hears of it: new sockets are checked against the new
+    # choice, and a private run's other watchers are closed.
+    publish([(run.pk, {"type": "run.visibility", "visibility": payload.visibility})], getattr(get_executor(), "loop", None))
+    return run_out(request, run)
 
 
 @router.post("/{int:run_id}/continue", auth=RUN_OWNER,
@@ -218,6 +268,7 @@ def continue_run(request, run_id: int, payload: ContinueIn):
         raise ApiError(409, "", f"run {run_id} saved no checkpoint to continue from")
     task = TASKS[parent.task]
     config = parse_config(task, {**parent.config, "epochs": payload.epochs})
+    quotas.check_request(request.user, config.model_dump(mode="json"), None)
     check_references(request, config.model_dump(mode="json"))
     return queue(request, task.name, config.model_dump(mode="json"), parent=parent, stop_when_unwatched=parent.stop_when_unwatched)
 

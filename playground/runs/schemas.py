@@ -10,14 +10,16 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, Optional, Union
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, StrictBool, StrictFloat, StrictInt, WithJsonSchema, create_model
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, WithJsonSchema, create_model
 
-from playground.runs.models import STATUSES
+from playground.runs.models import STATUSES, VISIBILITIES
 from playground.tasks import TASKS
+from playground.tasks.base import EVENT_TYPES
 
 # An enum even while the registry holds one task (pydantic would write a const).
 TaskName = Annotated[Literal[tuple(TASKS)], WithJsonSchema({"type": "string", "enum": list(TASKS)})]  # type: ignore[valid-type]
 Status = Literal[STATUSES]  # type: ignore[valid-type]
+Visibility = Literal[VISIBILITIES]  # type: ignore[valid-type]
 
 
 class Body(Schema):
@@ -56,6 +58,7 @@ class TaskOut(Schema):
     default_config: dict[str, Any]
     schema_: dict[str, Any] = Field(alias="schema", description="The JSON Schema of this task's config.")
     catalogue: dict[str, Any]
+    controls: dict[str, Any] = Field(description="The JSON Schema of the live controls POST /api/runs/{id}/control takes.")
     jobs: dict[str, Any] = Field(description="The short jobs a run of this task answers: kind → the JSON Schema of its args.")
 
 
@@ -135,9 +138,16 @@ class RunOut(Schema):
     last_seq: int
     share_token: Optional[str] = Field(description="Read-only access for others (?token=); only its owner sees it.")
     is_owner: bool
+    visibility: Visibility = Field(  # type: ignore[valid-type]
+        description="Who besides its owner sees it: private (nobody), course (its course), link (share-token holders), public (everyone, in the gallery).")
     net: Optional[dict[str, Any]] = Field(
         description="The network the configuration trains, as a spec for POST /api/nets/inspect; null when the task has none."
     )
+    controls: dict[str, Any] = Field(description="The live controls asked for so far (POST /api/runs/{id}/control).")
+
+
+class RunListOut(RunOut):
+    metric: Optional[dict[str, Any]] = Field(description="{name, value}: the run's latest test accuracy or, failing that, a loss.")
 
 
 class CreatedRunOut(RunOut):
@@ -146,7 +156,7 @@ class CreatedRunOut(RunOut):
 
 class EventOut(Schema):
     seq: int
-    type: Literal["metric", "text", "image", "table", "status", "log"]
+    type: Literal[EVENT_TYPES]  # type: ignore[valid-type]
     step: Optional[int]
     data: dict[str, Any]
     time: Optional[float]
@@ -157,8 +167,15 @@ class EventsOut(Schema):
     more: bool = Field(description="The page stopped at its limit of events or bytes: ask again after its last seq.")
 
 
-class ControlIn(Body):
-    learning_rate: StrictFloat = Field(gt=0, le=10, allow_inf_nan=False)
+class ControlIn(BaseModel):
+    """Any JSON object here; the view checks it against the run's task's ``Controls`` model.
+
+    A plain pydantic model: ninja's Schema would drop the keys it does not declare.
+    """
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={
+        "description": "The live controls to change, checked against the run's task's Controls "
+                       "(GET /api/tasks: controls), for example {\"learning_rate\": 0.01}."})
 
 
 class JobIn(Body):
@@ -169,6 +186,10 @@ class JobIn(Body):
 class JobOut(Schema):
     kind: str
     result: dict[str, Any]
+
+
+class VisibilityIn(Body):
+    visibility: Visibility  # type: ignore[valid-type]
 
 
 class ContinueIn(Body):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from playground.studio.samples import dataset_samples
+from playground.studio.samples import dataset_samples, style_thumbnails
 
 
 @dataclass(frozen=True)
@@ -51,13 +51,9 @@ PAGES = [
         heading="Text: a character-level RNN, LSTM or GRU that learns to write",
     ),
     Page(
-        "style", "Style", "Paint one picture in the style of another with a ConvNet's features.", "studio/img/style.svg", ready=False,
-        teaches=(
-            "Pick a content image and a style image, uploaded or from the built-in set.",
-            "Choose which layers carry the content and which the style, and how much each one weighs.",
-            "Watch the content, style and smoothness losses fall while the picture forms.",
-            "Download the result.",
-        ),
+        "style", "Style", "Paint one picture in the style of another with a ConvNet's features.", "studio/img/style.svg", ready=True,
+        heading="Style: neural style transfer with VGG-19",
+        data=lambda: {"style-thumbnails": style_thumbnails()},
     ),
 ]
 

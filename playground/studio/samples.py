@@ -34,3 +34,16 @@ def dataset_samples(task_name: str) -> dict[str, list[list[float]]]:
         points = preview(config)
         samples[name] = [rounded(p) for p in points["train"] + points["test"]]
     return samples
+
+
+THUMBNAIL_SIDE = 96
+
+
+@lru_cache(maxsize=None)
+def style_thumbnails() -> dict[str, str]:
+    """Each built-in picture of the Style page as a small WebP data URL, for its picture choices."""
+    from playground.tasks.picture_files import data_url, encode
+    from playground.tasks.style.builtin import BUILTINS, builtin_image
+
+    side = (THUMBNAIL_SIDE, THUMBNAIL_SIDE)
+    return {name: data_url(encode(builtin_image(name, side), "webp", 80), "webp") for name in BUILTINS}

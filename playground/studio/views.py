@@ -25,5 +25,8 @@ def coming_next(request, name: str):
 
 @ensure_csrf_cookie
 def run_page(request, run_id: int):
-    context = {"pages": PAGES, "active": "run", "run_id": run_id, "task_pages": task_pages()}
+    from playground.sharing.views import run_open_graph
+
+    context = {"pages": PAGES, "active": "run", "run_id": run_id, "task_pages": task_pages(),
+               "og": run_open_graph(request, run_id)}
     return render(request, "studio/run.html", context)

@@ -1,6 +1,6 @@
 """Training code for each page, as plain PyTorch that emits events; no Django.
 
-Each page's task lives in a folder of its own (``basics/``); the modules here are
+Each page's task lives in a folder of its own (``basics/``, ``style/``); the modules here are
 what every task shares: the interface to whatever runs it (``base.py``), the loop
 (``loop.py``), training with reports and handlers (``fit.py``, ``handlers.py``),
 optimisers and schedules (``optim.py``, ``schedules.py``), checkpoints and
@@ -15,9 +15,10 @@ import os
 from playground.tasks.base import Task
 from playground.tasks.basics import BasicsTask
 from playground.tasks.cnn import CnnTask
+from playground.tasks.style import StyleTask
 from playground.tasks.text import TextTask
 
-TASKS: dict[str, type[Task]] = {"basics": BasicsTask, "cnn": CnnTask, "text": TextTask}
+TASKS: dict[str, type[Task]] = {"basics": BasicsTask, "cnn": CnnTask, "text": TextTask, "style": StyleTask}
 
 
 def extra_tasks(names: str) -> dict[str, type[Task]]:

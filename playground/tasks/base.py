@@ -60,8 +60,9 @@ class Control:
 
     Tasks call ``check()`` once per optimiser step. It blocks while the run is
     paused, raises ``Stopped`` when a stop was requested, and otherwise returns the
-    setting changes made since the last call (for example ``{"lr": 0.01}``), or an
-    empty dict. It must be cheap: it is called on every step.
+    setting changes made since the last call, by the field names of the task's
+    ``Controls`` (for example ``{"learning_rate": 0.01}``), or an empty dict. It
+    must be cheap: it is called on every step.
     """
 
     def check(self) -> dict[str, Any]:

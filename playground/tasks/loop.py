@@ -135,6 +135,7 @@ class SupervisedLoop:
         # which is cheaper for small data and measures the same weights as the test split.
         self.running_totals = running_totals
         self._running = self._zero_totals()
+        self.changes: dict[str, Any] = {}  # live controls the loop does not apply itself (apply_changes)
         self._joined_cache: tuple[tuple[int, ...], Split, Sequence[Split]] | None = None
 
     def _zero_totals(self) -> Totals:
@@ -147,13 +148,24 @@ class SupervisedLoop:
         return torch.autocast(self.device.type, dtype=self.amp_dtype)
 
     def apply_changes(self, changes: dict[str, Any]) -> None:
-        """Settings changed from outside while training: today the learning rate (the schedule's base, if any)."""
-        if "lr" in changes:
-            lr = float(changes["lr"])
+        """Live controls changed from outside while training (``ctx.control.check()``, by field name).
+
+        The loop applies ``learning_rate`` (the schedule's base, if any); whatever else
+        changed waits in ``self.changes`` for the task, which takes it with ``take_changes``.
+        """
+        changes = dict(changes)
+        if "learning_rate" in changes:
+            lr = float(changes.pop("learning_rate"))
             if self.lr_schedule is not None:
                 self.lr_schedule.set_base(lr)
             for group in self.optimizer.param_groups:
                 group["lr"] = lr
+        self.changes.update(changes)
+
+    def take_changes(self) -> dict[str, Any]:
+        """The controls other than the learning rate that changed since the task last asked."""
+        changes, self.changes = self.changes, {}
+        return changes
 
     def steps_per_epoch(self, data: Split) -> int:
         return -(-len(data) // self.batch_size)

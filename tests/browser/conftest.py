@@ -51,6 +51,7 @@ def server_env(tmp_path_factory):
     if not MANIFEST.exists():
         pytest.skip("the front end is not built: run ./layerlab setup (npm ci and npm run build in frontend/)")
     data_dir = tmp_path_factory.mktemp("layerlab-browser")
+    tests = str(Path(__file__).resolve().parents[1])
     return {
         **os.environ,
         "LAYERLAB_DATA_DIR": str(data_dir),
@@ -58,6 +59,9 @@ def server_env(tmp_path_factory):
         "LAYERLAB_AUTOSTART": "1",
         "LAYERLAB_DEVICE": "cpu",
         "LAYERLAB_RUN_QUOTA_ANONYMOUS": "8",
+        # The tests' own task (tests/probe_task.py), which the site and its processes import from tests/.
+        "LAYERLAB_EXTRA_TASKS": "probe_task:ProbeTask",
+        "PYTHONPATH": os.pathsep.join(filter(None, [tests, os.environ.get("PYTHONPATH")])),
     }
 
 

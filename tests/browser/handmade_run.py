@@ -12,6 +12,7 @@ token that lets anyone else watch it.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def hand_made_run(env: dict[str, str], task: str, events: list[dict[str, Any]], config: dict | None = None) -> dict[str, Any]:
     """Store a run of `task` whose events (after the first, `queued`) are `events`; None config: the task's defaults."""
     spec = json.dumps({"task": task, "config": config, "events": events})
-    done = subprocess.run([sys.executable, __file__], cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, input=spec,
+    done = subprocess.run([sys.executable, __file__], cwd=ROOT, env={**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))}, input=spec,
                           capture_output=True, text=True, check=False)
     if done.returncode:
         raise RuntimeError(f"the hand-made run was not stored:\n{done.stderr[-3000:]}")

@@ -70,13 +70,6 @@ def test_screenshots(sized_page, server_url):
     shoot(page, "run", size)
 
 
-@pytest.mark.parametrize("sized_page", SIZES, indirect=True)
-def test_screenshots_of_a_page_coming_next(sized_page, server_url):
-    page, size = sized_page
-    page.goto(f"{server_url}/style")
-    shoot(page, "coming-style", size)
-
-
 @pytest.mark.parametrize("sized_page", ["1440", "1280"], indirect=True)
 def test_screenshots_of_the_generic_run_view(sized_page, server_url, generic_run):
     page, size = sized_page
@@ -134,3 +127,47 @@ def test_screenshots_of_the_cnn_page(sized_page, server_url):
     page.locator("#confusion-title").scroll_into_view_if_needed()
     page.evaluate("window.scrollBy(0, -60)")
     shoot(page, "cnn-results", size)
+
+
+@pytest.mark.parametrize("sized_page", ["1440", "1280"], indirect=True)
+def test_screenshots_of_the_style_page(sized_page, server_url):
+    page, size = sized_page
+    status = page.locator("#status-line")
+    page.goto(f"{server_url}/style#size=128&iterations=60&picture_every=5")
+    expect(page.locator("#estimate")).to_contain_text("Needs about")
+    page.get_by_role("button", name="Train").click()
+    page.wait_for_function("Number(document.getElementById('result-image').dataset.frames) >= 3", timeout=90_000)
+    page.get_by_role("button", name="Pause").click()
+    expect(status).to_contain_text("Paused", timeout=10_000)
+    expect(page.locator("#result-image")).to_have_js_property("complete", True)
+    shoot(page, "style-training", size)
+    page.get_by_role("button", name="Resume").click()
+    expect(status).to_contain_text("Finished", timeout=120_000)
+    expect(page.locator(".gallery-item")).not_to_have_count(0, timeout=10_000)
+    expect(page.locator("#result-image")).to_have_js_property("complete", True)
+    shoot(page, "style-finished", size)
+    page.goto(server_url + page.locator("#run-link").get_attribute("href"))
+    expect(page.locator(".run-page .status-line")).to_contain_text("Finished", timeout=15_000)
+    shoot(page, "run-style", size)
+
+
+@pytest.mark.parametrize("sized_page", ["1440", "1280"], indirect=True)
+def test_screenshots_of_the_cnn_inspector(sized_page, server_url):
+    from test_browser_cnn import draw_a_one, has_short_jobs
+
+    if not has_short_jobs(server_url):
+        pytest.skip("the server has no short jobs route (POST /api/runs/{id}/jobs) yet")
+    page, size = sized_page
+    page.goto(f"{server_url}/cnn#train_examples=3000&test_examples=500&epochs=2&batch_size=32&report_every=20")
+    page.get_by_role("button", name="LeNet-5").click()
+    page.get_by_role("button", name="Train").click()
+    expect(page.locator("#status-line")).to_contain_text("Finished", timeout=180_000)
+    draw_a_one(page)
+    expect(page.locator(".prediction-line")).to_contain_text("It reads", timeout=30_000)
+    page.locator("#maps-details summary").click()
+    page.locator("#visual-details summary").click()
+    page.get_by_role("button", name="Make class pictures").click()
+    expect(page.locator(".class-pictures img")).to_have_count(10, timeout=60_000)
+    page.locator("#inspector-title").scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, -60)")
+    shoot(page, "cnn-inspector", size)

@@ -75,3 +75,24 @@ def test_the_weights_download_to_the_owner_as_safetensors_once_there_are_some(cn
     assert set(weights) == set(model.state_dict())
     assert bob.get(url).status_code == 404
     assert bob.get(f"{url}?token={cnn_run.share_token}").status_code == 200
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_drawing_is_read_through_the_short_jobs_route(job_pool, settings, tmp_path, alice):
+    from cnn_world import train
+
+    from playground.runs.models import Run
+    from playground.runs.runner import checkpoint_dir
+
+    settings.MEDIA_ROOT = tmp_path
+    alice.get("/api/csrf")
+    alice.session.save()
+    run = Run.objects.create(task="cnn", config={}, status="succeeded", session_key=alice.session.session_key)
+    train(checkpoint_dir=checkpoint_dir(run.pk))
+    drawing = [[255 if 8 <= column <= 11 else 0 for column in range(20)] for _ in range(20)]
+    answer = post(alice, f"/api/runs/{run.pk}/jobs", {"kind": "predict", "args": {"drawing": drawing}})
+    assert answer.status_code == 200, answer.content
+    assert [m["shape"] for m in answer.json()["result"]["feature_maps"]] == [[6, 28, 28], [16, 10, 10]]
+    refused = post(alice, f"/api/runs/{run.pk}/jobs", {"kind": "saliency", "args": {"drawing": drawing, "target": 99}})
+    assert refused.status_code == 422 and "there is no class 99" in refused.json()["errors"][0]["message"]

@@ -202,3 +202,24 @@ def test_the_openapi_schema_and_page_are_served(client):
 def test_runs_survive_in_the_store(alice):
     run = post(alice, "/api/runs", {"task": "basics", "config": {}}).json()
     assert Run.objects.get(pk=run["id"]).session_key
+
+
+def test_controls_are_checked_against_the_runs_task_and_kept_on_the_run(alice):
+    tasks = {t["name"]: t for t in alice.get("/api/tasks").json()}
+    assert set(tasks["basics"]["controls"]["properties"]) == {"learning_rate"}
+    assert set(tasks["probe"]["controls"]["properties"]) == {"step_seconds", "level"}
+    basics = post(alice, "/api/runs", {"task": "basics", "config": {}}).json()
+    for bad, path in (({"level": 3}, "level"), ({"learning_rate": None}, "learning_rate"), ({"learning_rate": 11}, "learning_rate")):
+        response = post(alice, f"/api/runs/{basics['id']}/control", bad)
+        assert response.status_code == 400 and errors(response)[0]["path"] == path, (bad, response.content)
+    empty = post(alice, f"/api/runs/{basics['id']}/control", {})
+    assert empty.status_code == 400 and "learning_rate" in errors(empty)[0]["message"]
+    assert post(alice, f"/api/runs/{basics['id']}/control", {"learning_rate": 0.5}).json()["controls"] == {"learning_rate": 0.5}
+    assert post(alice, f"/api/runs/{basics['id']}/control", {"learning_rate": 0.25}).json()["controls"] == {"learning_rate": 0.25}
+    probe = post(alice, "/api/runs", {"task": "probe", "config": {}}).json()
+    assert post(alice, f"/api/runs/{probe['id']}/control", {"learning_rate": 0.5}).status_code == 400
+    assert post(alice, f"/api/runs/{probe['id']}/control", {"level": 7}).json()["controls"] == {"level": 7}
+    assert post(alice, f"/api/runs/{probe['id']}/control", {"step_seconds": 0}).json()["controls"] == {"level": 7, "step_seconds": 0}
+    alice.post(f"/api/runs/{basics['id']}/cancel")
+    ended = post(alice, f"/api/runs/{basics['id']}/control", {"learning_rate": 0.5})
+    assert ended.status_code == 409 and "cancelled" in errors(ended)[0]["message"]

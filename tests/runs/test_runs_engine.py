@@ -170,3 +170,29 @@ def test_a_run_that_records_too_many_events_ends_failed_keeping_what_it_recorded
     assert run.stop_requested and run.stop_reason == run.error  # the training process is told to stop
     wait_for(lambda: not executor.busy(), timeout=60)
     assert seqs(run_id) == list(range(1, 42))  # 40 events, then the end the store wrote in their place
+
+
+def test_a_live_control_other_than_the_learning_rate_reaches_the_running_task_at_its_next_step(executor, alice):
+    response = alice.post("/api/runs", {"task": "probe", "config": {"steps": 100_000, "report_every": 1, "step_seconds": 0.02}},
+                          content_type="application/json")
+    run_id = response.json()["id"]
+
+    def metrics():
+        return [e for e in store.events_after(run_id, 0, 100_000) if e["type"] == "metric"]
+
+    wait_for(lambda: len(metrics()) >= 3, timeout=60)
+    assert alice.post(f"/api/runs/{run_id}/control", {"level": 5}, content_type="application/json").status_code == 200
+    asked_at = metrics()[-1]["step"]
+
+    def told():
+        return next((e for e in store.events_after(run_id, 0, 100_000) if e["type"] == "log" and "level 5" in e["data"]["message"]), None)
+
+    log = wait_for(told, timeout=30)
+    wait_for(lambda: metrics()[-1]["step"] > log["step"], timeout=30)
+    alice.post(f"/api/runs/{run_id}/cancel")
+    wait_for(ended(run_id), timeout=60)
+    # The task has it from the step it read it on: every metric before says 0, every one from it on says 5.
+    assert {m["data"]["level"] for m in metrics() if m["step"] < log["step"]} == {0}
+    assert {m["data"]["level"] for m in metrics() if m["step"] >= log["step"]} == {5}
+    # Read by the run's process within its polling interval: a few steps of 20 ms after the request.
+    assert asked_at <= log["step"] <= asked_at + 40

@@ -183,3 +183,16 @@ def test_a_run_whose_events_cannot_be_stored_ends_failed_alone(monkeypatch):
     bad.refresh_from_db()
     assert bad.status == "failed" and "could not be stored" in bad.error and bad.stop_requested
     assert events_relay.pending == {}
+
+
+def test_only_known_event_types_are_emitted_and_every_one_fits_the_store():
+    from playground.runs.models import Event
+    from playground.runs.recorder import EventRecorder
+    from playground.tasks.base import EVENT_TYPES
+
+    sent = []
+    recorder = EventRecorder(1, lambda run_id, texts: sent.extend(texts), first_seq=1)
+    with pytest.raises(ValueError, match="'picture' is not an event type"):
+        recorder("picture", {})
+    assert sent == [] and recorder.next_seq == 1
+    assert max(map(len, EVENT_TYPES)) <= Event._meta.get_field("type").max_length

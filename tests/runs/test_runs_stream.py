@@ -174,6 +174,7 @@ async def test_the_sockets_of_one_run_share_one_store_read_and_one_channel(monke
     """A class opening one run: one read of its history and one group member, not one per socket."""
     monkeypatch.setattr(feed, "QUIET_SECONDS", 3600.0)  # no quiet-store look while the sockets connect
     run = await sync_to_async(make_run)(3, "running")
+    get_channel_layer().groups.pop(group_name(run.pk), None)  # an earlier test's run may have had this id
     reads = []
     events_page = store.events_page
     monkeypatch.setattr(store, "events_page", lambda *args: reads.append(args) or events_page(*args))

@@ -32,7 +32,7 @@ class ChangeRate(Control):
 
     def check(self) -> dict:
         self.checks += 1
-        return {"lr": self.lr} if self.checks == self.at_step else {}
+        return {"learning_rate": self.lr} if self.checks == self.at_step else {}
 
 
 def saved_learning_rates(directory):

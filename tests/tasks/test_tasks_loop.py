@@ -52,9 +52,16 @@ def test_each_epoch_checks_the_control_once_per_batch():
 
 
 def test_a_learning_rate_change_reaches_every_group():
-    loop = make_loop(CountingControl(changes_at={3: {"lr": 0.5}}))
+    loop = make_loop(CountingControl(changes_at={3: {"learning_rate": 0.5}}))
     loop.train_epoch(blobs(), epoch=1)
     assert [group["lr"] for group in loop.optimizer.param_groups] == [0.5, 0.5]
+
+
+def test_controls_the_loop_does_not_apply_wait_for_the_task():
+    loop = make_loop(CountingControl(changes_at={2: {"temperature": 0.7}, 4: {"learning_rate": 0.5, "temperature": 0.9}}))
+    loop.train_epoch(blobs(), epoch=1)
+    assert loop.take_changes() == {"temperature": 0.9} and loop.take_changes() == {}
+    assert loop.optimizer.param_groups[0]["lr"] == 0.5
 
 
 def test_the_batch_order_depends_on_seed_and_epoch_only():
@@ -270,7 +277,7 @@ def test_augmented_training_is_reproducible_from_the_seed_and_differs_from_plain
 
 
 def test_a_schedule_sets_the_rate_before_each_step_and_a_new_rate_becomes_its_base():
-    loop = make_loop(CountingControl(changes_at={4: {"lr": 1.0}}))
+    loop = make_loop(CountingControl(changes_at={4: {"learning_rate": 1.0}}))
     rates = []
     original = loop.optimizer.step
     loop.optimizer.step = lambda: rates.append(loop.optimizer.param_groups[0]["lr"]) or original()

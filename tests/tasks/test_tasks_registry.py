@@ -4,11 +4,13 @@ import pytest
 from playground.tasks import TASKS, get_task
 from playground.tasks.basics import BasicsTask
 from playground.tasks.cnn import CnnTask
+from playground.tasks.style import StyleTask
 from playground.tasks.text import TextTask
 
 
 def test_each_task_is_registered_under_its_name():
-    assert {name: TASKS[name] for name in ("basics", "cnn", "text")} == {"basics": BasicsTask, "cnn": CnnTask, "text": TextTask}
+    assert {name: TASKS[name] for name in ("basics", "cnn", "text", "style")} == {
+        "basics": BasicsTask, "cnn": CnnTask, "text": TextTask, "style": StyleTask}
     assert all(name == task.name for name, task in TASKS.items())
     assert get_task("cnn") is CnnTask
     assert get_task("basics") is BasicsTask
@@ -31,4 +33,4 @@ def test_extra_tasks_come_from_their_modules_and_only_where_named():
 
     assert extra_tasks("probe_task:ProbeTask") == {"probe": ProbeTask}
     assert extra_tasks("") == {} and extra_tasks(" , ") == {}
-    assert set(TASKS) == {"basics", "cnn", "text", "probe"}  # the tests name theirs in LAYERLAB_EXTRA_TASKS (test_settings.py)
+    assert set(TASKS) == {"basics", "cnn", "text", "style", "probe"}  # the tests name theirs in LAYERLAB_EXTRA_TASKS (test_settings.py)

@@ -12,7 +12,7 @@ const SKELETON = `
   <div class="epoch-counter" aria-hidden="true"><span>Epoch</span><strong id="epoch-value">0</strong></div>
   <div class="hyper" id="hyper-slot"></div>
 </section>
-<div class="status-row"><p class="status-line" id="status-line" role="status">Ready to train.</p><a id="run-link" class="run-link" hidden>Open this run's page</a><p class="run-note hint" id="run-note"></p></div>
+<div class="status-row"><p class="status-line" id="status-line" role="status">Ready to train.</p><div id="share-slot"></div><a id="run-link" class="run-link" hidden>Open this run's page</a><p class="run-note hint" id="run-note"></p></div>
 <div class="page-errors" id="page-errors" role="alert"></div>
 <div class="basics-grid">
   <section class="panel data-panel" aria-labelledby="data-title">

@@ -1,5 +1,8 @@
 /** The Basics page: wires state, controls, drawing, trainer and run view together. */
 import type { ApiProblem } from "../shared/api";
+import { AssignmentBar, lockControls } from "../shared/assignmentbar";
+import { withLocks, type Assignment } from "../shared/pagecontext";
+import { shareControl } from "../shared/share";
 import { byId, debounce, h } from "../shared/dom";
 import type { Point } from "../shared/events";
 import { featureText } from "../shared/fields";
@@ -38,11 +41,17 @@ export class BasicsPage {
   private previewCount = 0;
   private writtenHash = "";
   private readonly previewSoon = debounce(() => void this.loadPreview(), 150);
+  private readonly assignment: Assignment | null;
+  private readonly assignmentBar: AssignmentBar | null;
 
-  constructor(root: HTMLElement, state: BasicsState, palette: LayerTypeSpec[]) {
+  constructor(root: HTMLElement, state: BasicsState, palette: LayerTypeSpec[], assignment: Assignment | null = null) {
     this.state = state;
     this.palette = palette;
+    this.assignment = assignment;
     buildSkeleton(root);
+    this.assignmentBar = assignment ? new AssignmentBar(assignment) : null;
+    if (this.assignmentBar) root.prepend(this.assignmentBar.element);
+    byId("share-slot").append(shareControl(TASK, () => this.state.config()));
     const change = (name: string, value: unknown) => this.change(name, value);
     this.form = new BasicsForm(state, { hyper: byId("hyper-slot"), data: byId("data-slot"), stop: byId("stop-slot"), more: byId("more-slot") }, change);
     this.picker = new DatasetPicker(state.fields.get("dataset")!, (dataset) => this.pickDataset(dataset));
@@ -81,6 +90,7 @@ export class BasicsPage {
         link.hidden = false;
         if (!continued) this.view.reset();
         this.view.showRun(run);
+        this.assignmentBar?.runStarted(run);
       },
       onEvents: (events) => this.view.handle(events),
       onState: (trainerState) => this.showTrainerState(trainerState),
@@ -92,6 +102,7 @@ export class BasicsPage {
     );
     byId("layers-slot").append(this.layers.element);
     this.wireButtons();
+    if (assignment) this.lock(root, assignment);
     window.addEventListener("hashchange", () => this.hashChanged());
     this.refresh();
     this.showTrainerState("idle");
@@ -141,10 +152,25 @@ export class BasicsPage {
     byId("page-errors").replaceChildren(...others.map((p) => h("p", {}, p.message)));
   }
 
+  /** Marks the assignment's locked settings on the page: their controls disabled, drawn areas inert. */
+  private lock(root: HTMLElement, assignment: Assignment): void {
+    lockControls(root, assignment.locked);
+    const areas: Record<string, string> = { dataset: "dataset-slot", points: "points-slot", features: "diagram-slot", hidden: "diagram-slot" };
+    for (const name of assignment.locked) {
+      const area = areas[name] ? document.getElementById(areas[name]) : null;
+      if (area) {
+        area.classList.add("locked-area");
+        area.title = "Locked by the assignment";
+      }
+    }
+    byId<HTMLButtonElement>("regenerate-button").disabled = assignment.locked.includes("data_seed");
+  }
+
   /** Applies one control's change. */
   change(name: string, value: unknown): void {
+    if (this.assignment?.locked.includes(name)) return;
     this.state.values[name] = value as never;
-    if (name === "learning_rate" && typeof value === "number") void this.trainer.setLearningRate(value);
+    if (name === "learning_rate" && typeof value === "number") void this.trainer.setControls({ learning_rate: value });
     if (!LIVE_FIELDS.includes(name)) void this.endRun();
     if (DATA_FIELDS.includes(name)) this.previewSoon();
     this.refresh();
@@ -276,7 +302,7 @@ export class BasicsPage {
 
   private async applyPreset(preset: Preset): Promise<void> {
     const config = presetConfig(preset, this.state.defaults);
-    this.state.values = { ...this.state.values, ...config, showTest: false, discretize: false, ...(preset.ui ?? {}) } as typeof this.state.values;
+    this.state.values = withLocks({ ...this.state.values, ...config, showTest: false, discretize: false, ...(preset.ui ?? {}) }, this.assignment) as typeof this.state.values;
     await this.endRun();
     this.refresh();
     window.scrollTo({ top: 0, behavior: "smooth" });
@@ -286,7 +312,8 @@ export class BasicsPage {
 
   private hashChanged(): void {
     if (location.hash.replace(/^#/, "") === this.writtenHash) return;
-    this.state.readHash(location.hash);
+    this.state.readHash(location.hash, this.assignment?.config);
+    this.state.values = withLocks(this.state.values, this.assignment);
     void this.endRun();
     this.refresh();
     void this.loadPreview();

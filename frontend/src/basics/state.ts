@@ -44,9 +44,9 @@ export class BasicsState {
     this.values = { ...structuredClone(task.default_config), ...UI_DEFAULTS } as State;
   }
 
-  /** Replaces the values with defaults overlaid by what the hash says. */
-  readHash(hash: string): void {
-    this.values = { ...structuredClone(this.defaults), ...UI_DEFAULTS, ...parseState(hash, this.props) } as State;
+  /** Replaces the values with defaults (or `base` over them: an assignment's settings) overlaid by what the hash says. */
+  readHash(hash: string, base: Record<string, unknown> = {}): void {
+    this.values = { ...structuredClone(this.defaults), ...UI_DEFAULTS, ...structuredClone(base), ...parseState(hash, this.props) } as State;
   }
 
   /** The hash text of the current values. */

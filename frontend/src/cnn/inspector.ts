@@ -74,12 +74,35 @@ export class DrawingPad {
     this.drawn = true;
   }
 
-  /** The drawing as DRAWING_SIDE rows of grey levels 0–255. */
+  /** The drawn part's bounding box on the canvas, or null when nothing is drawn. */
+  private inkBox(): { x: number; y: number; width: number; height: number } | null {
+    const { width, height } = this.canvas;
+    const data = this.context.getImageData(0, 0, width, height).data;
+    let [left, top, right, bottom] = [width, height, -1, -1];
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        if (data[(y * width + x) * 4] > 32) [left, top, right, bottom] = [Math.min(left, x), Math.min(top, y), Math.max(right, x), Math.max(bottom, y)];
+      }
+    }
+    return right < 0 ? null : { x: left, y: top, width: right - left + 1, height: bottom - top + 1 };
+  }
+
+  /**
+   * The drawing as DRAWING_SIDE rows of grey levels 0–255, prepared as MNIST's digits were: the
+   * drawn part scaled to fit a box of 20 of the 28 pixels, keeping its proportions, and centred.
+   */
   pixels(): number[][] {
     const small = h("canvas", { width: DRAWING_SIDE, height: DRAWING_SIDE });
     const c = small.getContext("2d")!;
+    c.fillStyle = "#000";
+    c.fillRect(0, 0, DRAWING_SIDE, DRAWING_SIDE);
     c.imageSmoothingQuality = "high";
-    c.drawImage(this.canvas, 0, 0, DRAWING_SIDE, DRAWING_SIDE);
+    const box = this.inkBox();
+    if (box) {
+      const scale = (DRAWING_SIDE * (20 / 28)) / Math.max(box.width, box.height);
+      const [width, height] = [box.width * scale, box.height * scale];
+      c.drawImage(this.canvas, box.x, box.y, box.width, box.height, (DRAWING_SIDE - width) / 2, (DRAWING_SIDE - height) / 2, width, height);
+    }
     const data = c.getImageData(0, 0, DRAWING_SIDE, DRAWING_SIDE).data;
     const rows: number[][] = [];
     for (let y = 0; y < DRAWING_SIDE; y++) {

@@ -291,7 +291,7 @@ export class CnnPage {
   private applyPreset(preset: Preset): void {
     const choice = this.currentChoice();
     const values = { ...this.state.defaults, ...structuredClone(preset.config) } as Record<string, unknown>;
-    for (const keep of ["dataset", "image_size", "train_examples", "test_examples", "augment", "epochs", "batch_size"]) values[keep] = this.state.values[keep];
+    for (const keep of ["dataset", "image_size", "train_examples", "test_examples", "augment", "epochs", "batch_size", "report_every", "misclassified"]) values[keep] = this.state.values[keep];
     if (choice) {
       const shape = choice.value.startsWith("upload:") ? [3, Number(values.image_size), Number(values.image_size)] : choice.shape;
       values.net = fitNet(values.net as NetSpec, shape, choice.classes.length || null);
@@ -480,7 +480,11 @@ export class CnnPage {
     };
     try {
       await streamJob(run.id, "visualize", {}, show);
-    } catch {
+    } catch (error) {
+      if (error instanceof ApiError && error.status !== 0) {
+        slot.replaceChildren(h("p", { className: "field-error" }, this.jobError(error)));
+        return;
+      }
       try {
         slot.replaceChildren();
         const result = await runJob<{ pictures: Record<string, unknown>[] }>(run.id, "visualize", {});

@@ -19,6 +19,8 @@ export interface CnnViewParts {
   confusion: HTMLElement;
   mistakes: HTMLElement;
   filters: HTMLElement;
+  /** The share token the page was opened with ("" for the owner): picture files need it. */
+  token?: string;
   /** A confusion cell was pressed: true class and predicted class. */
   onCell: (trueClass: number, predicted: number, labels: string[]) => void;
 }
@@ -123,14 +125,14 @@ export class CnnRunView {
           "figure",
           { className: "mistake" },
           h("img", { src: pictures[index] ?? "", alt: `Test picture ${String(row[0])}, a ${String(row[1])}`, className: "pixelated" }),
-          h("figcaption", {}, h("strong", {}, `is ${String(row[1])}`), h("span", {}, row.slice(2).map(String).join(", "))),
+          h("figcaption", {}, h("strong", {}, `a ${String(row[1])}`), h("span", {}, `read as ${row.slice(2).map(String).join(", ")}`)),
         ),
       ),
     );
   }
 
   private filters(data: Record<string, unknown>): void {
-    const url = pictureUrl(String(data.url ?? ""), "");
+    const url = pictureUrl(String(data.url ?? ""), this.parts.token ?? "");
     this.parts.filters.replaceChildren(
       h("img", { src: url, alt: String(data.caption ?? "The first layer's filters"), className: "pixelated", width: numberOf(data.width) ?? undefined }),
       h("p", { className: "hint" }, `After epoch ${String(data.epoch ?? 0)}.`),

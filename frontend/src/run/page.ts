@@ -12,6 +12,7 @@ import { fieldsOf, type SchemaNode } from "../shared/schema";
 import { settingName, settingValue } from "../shared/settingtext";
 import { propsFromFields, serializeState, type State } from "../shared/state";
 import type { TaskInfo } from "../shared/tasks";
+import { visibilityControl } from "../shared/visibility";
 import { runViewFor, viewChoice } from "./views";
 
 /** The address that opens a run's configuration on its task's page (`pageUrl`, such as "/basics"). */
@@ -89,7 +90,7 @@ export async function showRun(root: HTMLElement, runId: number, search: string):
   const share = shareUrl(window.location.origin, run);
   root.replaceChildren(
     h("h1", {}, `Run ${run.id}`, h("span", { className: "run-task" }, task?.title ?? run.task)),
-    h("div", { className: "run-actions" }, forkControl(run, task, taskPages()[run.task]), share && run.is_owner ? shareField(share) : null),
+    h("div", { className: "run-actions" }, forkControl(run, task, taskPages()[run.task]), share && run.is_owner ? shareField(share) : null, run.is_owner && run.visibility ? visibilityControl(run) : null),
     h("div", { className: "status-row" }, status, note),
   );
   const settings = h("section", { className: "panel", "aria-labelledby": "run-config-title" }, h("h2", { id: "run-config-title" }, "Settings"), settingsTable(run.config, task?.schema));

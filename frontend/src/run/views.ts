@@ -9,7 +9,9 @@ import { mountGenericRun } from "./generic";
 /** Each task's own run view, by task name. */
 export const TASK_VIEWS: Record<string, () => Promise<MountRunView>> = {
   basics: () => import("../basics/runpage").then((module) => module.mountBasicsRun),
+  cnn: () => import("../cnn/runpage").then((module) => module.mountCnnRun),
   text: () => import("../text/runpage").then((module) => module.mountTextRun),
+  style: () => import("../style/runpage").then((module) => module.mountStyleRun),
 };
 
 /** The view names the page's address may ask for. */

@@ -66,7 +66,7 @@ export function csrfToken(cookie: string = typeof document === "undefined" ? "" 
 }
 
 /** Sends one JSON request under /api/ and answers the parsed body, or throws an ApiError. */
-export async function apiRequest<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+export async function apiRequest<T>(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (method !== "GET") {
     headers["Content-Type"] = "application/json";
@@ -123,4 +123,9 @@ export async function apiUpload(kind: string, file: Blob, name = "file"): Promis
   const text = await response.text();
   if (!response.ok) throw new ApiError(response.status, parseErrors(response.status, text));
   return JSON.parse(text) as Upload;
+}
+
+/** DELETE under /api/. */
+export function apiDelete<T = void>(path: string): Promise<T> {
+  return apiRequest<T>("DELETE", path);
 }

@@ -31,9 +31,16 @@ export interface Run {
   last_seq: number;
   share_token?: string;
   is_owner?: boolean;
+  /** Who besides its owner sees it. */
+  visibility?: Visibility;
   /** The network spec the configuration trains (null for a task without one). */
   net?: NetSpec | null;
+  /** The live controls asked for so far ({"learning_rate": 0.01}). */
+  controls?: Record<string, unknown>;
 }
+
+/** Who besides its owner sees a run: nobody, its course, holders of its share link, everyone. */
+export type Visibility = "private" | "course" | "link" | "public";
 
 /** The statuses after which a run emits nothing more. */
 export const TERMINAL_STATUSES: readonly RunStatus[] = ["succeeded", "failed", "cancelled"];

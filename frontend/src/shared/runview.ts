@@ -42,6 +42,8 @@ export interface RunState {
   position: number | null;
   /** While queued: why the run waits, when the server says. */
   message: string;
+  /** While queued: the server's estimate of the seconds until it starts (scale-out), else null. */
+  wait?: number | null;
 }
 
 /** Reads a `status` event's data into the run's state. */
@@ -51,16 +53,24 @@ export function runStateOf(data: Record<string, unknown>): RunState {
     error: String(data.error ?? ""),
     position: numberOf(data.position),
     message: typeof data.message === "string" ? data.message : "",
+    wait: numberOf(data.wait),
   };
 }
 
+/** An estimated wait in words: "about 40 s", "about 3 min". */
+export function aboutText(seconds: number): string {
+  if (seconds < 60) return `about ${Math.max(5, Math.round(seconds / 5) * 5)} s`;
+  return `about ${Math.round(seconds / 60)} min`;
+}
+
 /** Says why a queued run waits: the server's reason, else its place in the queue. */
-export function waitingText(position: number | null, message: string): string {
+export function waitingText(position: number | null, message: string, wait: number | null = null): string {
   if (message) return message;
   if (position === null) return "Queued";
   if (position <= 1) return "Starting next";
   const ahead = position - 1;
-  return `Queued: ${ahead} run${ahead === 1 ? "" : "s"} ahead of yours`;
+  const about = wait !== null && wait > 0 ? ` (${aboutText(wait)})` : "";
+  return `Queued: ${ahead} run${ahead === 1 ? "" : "s"} ahead of yours${about}`;
 }
 
 const ENDED: Record<string, string> = { paused: "Paused", succeeded: "Finished", cancelled: "Stopped", failed: "Failed" };
@@ -71,7 +81,7 @@ const ENDED: Record<string, string> = { paused: "Paused", succeeded: "Finished",
  * run is still preparing).
  */
 export function stateText(state: RunState, reported: boolean): string {
-  if (state.status === "queued") return waitingText(state.position, state.message);
+  if (state.status === "queued") return waitingText(state.position, state.message, state.wait ?? null);
   if (state.status === "running" && !reported) return "Starting: preparing the data and the network…";
   if (ENDED[state.status]) return ENDED[state.status] + (state.error ? `: ${state.error}` : "");
   return "";

@@ -8,6 +8,10 @@ export interface TaskInfo {
   title: string;
   default_config: Record<string, unknown>;
   schema: SchemaNode;
+  /** The JSON Schema of the live controls a run of this task takes (POST /api/runs/{id}/control). */
+  controls?: SchemaNode;
+  /** The short jobs a run answers (shared/jobs.ts): kind → the JSON Schema of its args. */
+  jobs?: Record<string, SchemaNode>;
   catalogue?: {
     datasets?: Record<string, { problem?: string | null; classes?: number; description?: string }>;
     features?: Record<string, { label: string; description?: string }>;

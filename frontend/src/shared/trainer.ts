@@ -83,10 +83,13 @@ export class Trainer {
     if (this.run && !isTerminal(this.run.status)) await this.call(() => apiPost<Run>(`runs/${this.run!.id}/cancel`));
   }
 
-  /** Changes the learning rate of the run in progress; answers whether one was told. */
-  async setLearningRate(learningRate: number): Promise<boolean> {
+  /**
+   * Changes live controls of the run in progress (its task's `controls` in GET /api/tasks: for
+   * Basics, `learning_rate`); they reach it at its next step. Answers whether the run was told.
+   */
+  async setControls(controls: Record<string, unknown>): Promise<boolean> {
     if (!this.run || isTerminal(this.run.status)) return false;
-    return (await this.call(() => apiPost<Run>(`runs/${this.run!.id}/control`, { learning_rate: learningRate }))) !== null;
+    return (await this.call(() => apiPost<Run>(`runs/${this.run!.id}/control`, controls))) !== null;
   }
 
   /** Stops any run in progress and forgets it (Reset, new data, a preset). */

@@ -36,6 +36,9 @@ describe("the status line while a run waits", () => {
     expect(waitingText(2, "")).toBe("Queued: 1 run ahead of yours");
     expect(waitingText(1, "")).toBe("Starting next");
     expect(waitingText(null, "")).toBe("Queued");
+    expect(waitingText(4, "", 95)).toBe("Queued: 3 runs ahead of yours (about 2 min)");
+    expect(waitingText(2, "", 12)).toBe("Queued: 1 run ahead of yours (about 10 s)");
+    expect(waitingText(1, "", 30)).toBe("Starting next");
   });
 
   it("gives the server's reason when there is one", () => {

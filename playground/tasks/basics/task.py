@@ -16,7 +16,7 @@ import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import numpy as np
 import pydantic
@@ -156,12 +156,19 @@ class PredictArgs(TaskConfig):
         return points
 
 
+class BasicsControls(TaskConfig):
+    """What a visitor may change while a Basics run trains."""
+
+    learning_rate: Optional[float] = pydantic.Field(None, gt=0, le=10, allow_inf_nan=False)
+
+
 class BasicsTask(Task):
     """Train an MLP on a toy dataset and show its surface, its neurons and its curves."""
 
     name = "basics"
     title = "Basics: 2-D classification and regression"
     Config = BasicsConfig
+    Controls = BasicsControls
     Jobs = {"predict": PredictArgs}
 
     @staticmethod

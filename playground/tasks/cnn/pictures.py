@@ -74,6 +74,6 @@ def filters_picture(weight: np.ndarray, most: int = 64) -> np.ndarray:
 
 
 def maps_picture(maps: np.ndarray, most: int = 32) -> np.ndarray:
-    """A layer's feature maps (C, H, W), each by its own range, as one grid about 40 pixels a map."""
+    """A layer's feature maps (C, H, W), each by its own range, as one grid about 56 pixels a map."""
     tiles = [scaled(plane) for plane in maps[:most]]
-    return grid(tiles, columns=min(8, len(tiles)), factor=max(1, 40 // max(maps.shape[-1], 1)))
+    return grid(tiles, columns=min(8, len(tiles)), factor=max(1, 56 // max(maps.shape[-1], 1)))

@@ -1,0 +1,298 @@
+/** The Style page: wires state, picture choices, the layer chooser, the estimate, the trainer and the run view together. */
+import { apiGet, apiPost, type ApiProblem } from "../shared/api";
+import { byId, debounce, formatBytes, h } from "../shared/dom";
+import { choiceText, fieldControl, type FieldControl, type FieldOptions } from "../shared/fields";
+import { lessonsSection } from "../shared/lessons";
+import { presetConfig, type Preset } from "../shared/presets";
+import { Trainer, type TrainerState } from "../shared/trainer";
+import { showGallery } from "./gallery";
+import { LayerChooser, type VggLayer } from "./layers";
+import { buildSkeleton } from "./layout";
+import { PicturePicker, type UploadInfo } from "./pictures";
+import { lossesChart, lossesKey, StyleRunView } from "./runview";
+import { LIVE_FIELDS, StyleState } from "./state";
+
+const TASK = "style";
+
+/** What the catalogue of the Style task holds. */
+export interface StyleCatalogue {
+  pictures: Record<string, { title: string; role: string; description: string }>;
+  layers: VggLayer[];
+}
+
+/** The answer of `POST /api/tasks/style/preview`. */
+interface Estimate {
+  estimate: { size: number; memory_bytes: number; seconds: Record<string, number> };
+  memory_budget: number;
+  refusal: string | null;
+}
+
+/** What the page knows of the feature network's weights (`GET /api/datasets`). */
+interface WeightsInfo {
+  name: string;
+  present: boolean;
+  how: string;
+}
+
+function bytes(value: number): string {
+  return value >= 2 ** 30 ? `${(value / 2 ** 30).toFixed(1)} GB` : formatBytes(value);
+}
+
+function seconds(value: number): string {
+  if (value < 1) return "under a second";
+  if (value < 90) return `${Math.round(value)} s`;
+  return `${Math.round(value / 60)} min`;
+}
+
+/** The wired Style page. */
+export class StylePage {
+  private readonly state: StyleState;
+  private readonly controls = new Map<string, FieldControl>();
+  private readonly pickers = new Map<string, PicturePicker>();
+  private readonly layers: LayerChooser;
+  private readonly view: StyleRunView;
+  private readonly trainer: Trainer;
+  private readonly catalogue: StyleCatalogue;
+  private readonly thumbnails: Record<string, string>;
+  private writtenHash = "";
+  private estimateCount = 0;
+  private readonly estimateSoon = debounce(() => void this.loadEstimate(), 200);
+
+  constructor(root: HTMLElement, state: StyleState, thumbnails: Record<string, string>) {
+    this.state = state;
+    this.thumbnails = thumbnails;
+    this.catalogue = state.task.catalogue as unknown as StyleCatalogue;
+    buildSkeleton(root);
+    this.buildPickers();
+    this.layers = new LayerChooser(this.catalogue.layers, (choice) => {
+      this.state.values.content_layers = choice.content;
+      this.state.values.style_layers = choice.style;
+      this.state.values.style_layer_weights = choice.weights;
+      this.changed(["content_layers", "style_layers", "style_layer_weights"]);
+    });
+    byId("layers-slot").append(this.layers.element);
+    this.buildControls();
+    byId("losses-key").append(lossesKey());
+    this.view = new StyleRunView({
+      status: byId("status-line"),
+      chart: lossesChart(byId("losses-chart"), 170),
+      result: byId<HTMLImageElement>("result-image"),
+      caption: byId("result-caption"),
+      download: byId<HTMLAnchorElement>("download-link"),
+    });
+    this.view.onProgress = (progress) => (byId("iteration-value").textContent = String(progress.iteration ?? 0));
+    this.trainer = new Trainer(TASK, {
+      config: () => this.state.config(),
+      onRun: (run) => {
+        this.showErrors([]);
+        const link = byId<HTMLAnchorElement>("run-link");
+        link.href = `/runs/${run.id}`;
+        link.textContent = `Run ${run.id}: open its page`;
+        link.hidden = false;
+        this.view.reset(Number(this.state.values.iterations));
+        this.view.showRun(run);
+      },
+      onEvents: (events) => {
+        this.view.handle(events);
+        if (events.some((e) => e.type === "status" && e.data.status === "succeeded")) void this.refreshGallery();
+      },
+      onState: (trainerState) => this.showTrainerState(trainerState),
+      onErrors: (problems) => this.showErrors(problems),
+    });
+    byId("lessons-slot").append(lessonsSection(this.state.task.catalogue?.lessons ?? [], (preset) => void this.applyPreset(preset)));
+    byId("train-button").addEventListener("click", () => {
+      const trainerState = this.trainer.state;
+      if (trainerState === "running" || trainerState === "queued") void this.trainer.pause();
+      else if (trainerState === "paused") void this.trainer.resume();
+      else if (trainerState !== "starting") void this.trainer.train();
+    });
+    byId("stop-button").addEventListener("click", () => void this.trainer.stop());
+    window.addEventListener("hashchange", () => this.hashChanged());
+    this.refresh();
+    this.showTrainerState("idle");
+    void this.loadEstimate();
+    void this.loadUploads();
+    void this.loadWeights();
+    void this.refreshGallery();
+  }
+
+  private buildPickers(): void {
+    const pictures = this.catalogue.pictures;
+    const byRole = (role: string) => Object.fromEntries(Object.entries(pictures).sort(([, a], [, b]) => Number(b.role === role) - Number(a.role === role)));
+    const add = (field: string, slot: string, legend: string, role: string, none?: string) => {
+      const picker = new PicturePicker({
+        legend,
+        builtins: byRole(role),
+        thumbnails: this.thumbnails,
+        none,
+        onPick: (value) => this.change(field, value || null),
+        onUploaded: (upload) => this.offerUpload(upload),
+      });
+      this.pickers.set(field, picker);
+      byId(slot).append(picker.element);
+    };
+    add("content", "content-slot", "Content: what is painted", "content");
+    add("style", "style-slot", "Style: how it is painted", "style");
+    add("style_b", "style-b-slot", "Second style", "style", "None");
+  }
+
+  private offerUpload(upload: UploadInfo): void {
+    for (const picker of this.pickers.values()) picker.addUploads([upload]);
+  }
+
+  private buildControls(): void {
+    const add = (name: string, slot: string, options: FieldOptions = {}) => {
+      const field = this.state.fields.get(name);
+      if (!field) return;
+      const control = fieldControl(field, (value) => this.change(name, value), { choiceLabel: choiceText, ...options });
+      this.controls.set(name, control);
+      byId(slot).append(control.element);
+    };
+    add("size", "hyper-slot", { label: "Size (px)" });
+    add("iterations", "hyper-slot", { label: "Iterations" });
+    add("optimizer", "hyper-slot", { label: "Optimiser", choiceLabel: (c) => (c === "lbfgs" ? "L-BFGS" : "Adam") });
+    add("init", "hyper-slot", { label: "Start from", choiceLabel: (c) => (c === "content" ? "Content" : "Noise") });
+    add("learning_rate", "hyper-slot", { label: "Adam's step" });
+    add("content_weight", "weights-slot", { label: "Content" });
+    add("style_weight", "weights-slot", { label: "Style" });
+    add("tv_weight", "weights-slot", { label: "Smoothness" });
+    add("preserve_colour", "colour-slot", { label: "Keep the content's colours (transfer light and dark only)" });
+    add("blend", "blend-slot", { widget: "range", label: "Share of the second style", format: (v) => `${Math.round(v * 100)} %` });
+    add("picture_every", "more-slot", { label: "Iterations between pictures" });
+    add("seed", "more-slot", { label: "Seed" });
+  }
+
+  private showTrainerState(trainerState: TrainerState): void {
+    const train = byId<HTMLButtonElement>("train-button");
+    const active = trainerState === "running" || trainerState === "queued" || trainerState === "paused";
+    train.textContent = trainerState === "paused" ? "Resume" : active ? "Pause" : "Train";
+    train.disabled = trainerState === "starting";
+    byId("stop-button").hidden = !active;
+    document.body.dataset.training = trainerState;
+  }
+
+  private showErrors(problems: ApiProblem[]): void {
+    const rest: ApiProblem[] = [];
+    for (const control of this.controls.values()) control.setError("");
+    for (const problem of problems) {
+      const control = this.controls.get(problem.path.replace(/^config\./, ""));
+      if (control) control.setError(problem.message);
+      else rest.push(problem);
+    }
+    byId("page-errors").replaceChildren(...rest.map((p) => h("p", {}, sentence(p.message))));
+  }
+
+  /** Applies one control's change. */
+  change(name: string, value: unknown): void {
+    this.state.values[name] = value as never;
+    this.changed([name]);
+  }
+
+  private changed(names: string[]): void {
+    if (names.some((name) => !LIVE_FIELDS.includes(name))) void this.trainer.forget();
+    this.estimateSoon();
+    this.refresh();
+  }
+
+  private async applyPreset(preset: Preset): Promise<void> {
+    this.state.values = { ...this.state.values, ...presetConfig(preset, this.state.defaults), content: this.state.values.content, style: this.state.values.style } as never;
+    await this.trainer.forget();
+    this.refresh();
+    void this.loadEstimate();
+    void this.trainer.train();
+  }
+
+  private hashChanged(): void {
+    if (location.hash.replace(/^#/, "") === this.writtenHash) return;
+    this.state.readHash(location.hash);
+    void this.trainer.forget();
+    this.refresh();
+    void this.loadEstimate();
+  }
+
+  private refresh(): void {
+    const values = this.state.values;
+    for (const [name, control] of this.controls) control.setValue(values[name]);
+    for (const [name, picker] of this.pickers) picker.setValue(values[name]);
+    this.controls.get("learning_rate")?.element.toggleAttribute("hidden", values.optimizer !== "adam");
+    this.layers.setChoice({ content: this.state.list("content_layers"), style: this.state.list("style_layers"), weights: this.state.list("style_layer_weights") });
+    this.showChosen();
+    this.writtenHash = this.state.hash();
+    if (location.hash.replace(/^#/, "") !== this.writtenHash) history.replaceState(null, "", `#${this.writtenHash}`);
+  }
+
+  /** The chosen content and style side by side, large. */
+  private showChosen(): void {
+    const figure = (field: string, label: string) => {
+      const value = String(this.state.values[field] ?? "");
+      const picker = this.pickers.get(field);
+      const image = picker?.element.querySelector<HTMLImageElement>(`input[value="${CSS.escape(value)}"] ~ img`);
+      const title = this.catalogue.pictures[value]?.title ?? (value.startsWith("upload:") ? "Your picture" : value);
+      return h("figure", { className: "chosen" }, image ? h("img", { src: image.src, alt: `${label}: ${title}` }) : h("span", { className: "picture-placeholder large", "aria-hidden": "true" }, "↑"), h("figcaption", {}, `${label}: ${title}`));
+    };
+    const pair = [figure("content", "Content"), h("span", { className: "chosen-plus", "aria-hidden": "true" }, "+"), figure("style", "Style")];
+    if (this.state.values.style_b) pair.push(h("span", { className: "chosen-plus", "aria-hidden": "true" }, "+"), figure("style_b", "Second style"));
+    byId("chosen-pair").replaceChildren(...pair);
+  }
+
+  private async loadEstimate(): Promise<void> {
+    const count = ++this.estimateCount;
+    const box = byId("estimate");
+    try {
+      const answer = await apiPost<Estimate>(`tasks/${TASK}/preview`, { config: this.state.config() });
+      if (count !== this.estimateCount) return;
+      const { memory_bytes, seconds: time } = answer.estimate;
+      box.classList.toggle("refused", Boolean(answer.refusal));
+      box.textContent = answer.refusal
+        ? `Too big for this server: ${answer.refusal}.`
+        : `Needs about ${bytes(memory_bytes)} of memory (of ${bytes(answer.memory_budget)} a run may use) and about ${seconds(time.cpu)} on a CPU, ${seconds(time.cuda)} on a GPU.`;
+    } catch (error) {
+      if (count !== this.estimateCount) return;
+      box.classList.add("refused");
+      box.textContent = error instanceof Error ? sentence(error.message.replace(/^config\.[a-z_]+: /, "")) : "";
+    }
+  }
+
+  private async loadUploads(): Promise<void> {
+    try {
+      const uploads = await apiGet<UploadInfo[]>("uploads");
+      for (const picker of this.pickers.values()) picker.addUploads(uploads);
+      this.refresh();
+    } catch {
+      /* no uploads to offer */
+    }
+  }
+
+  private async loadWeights(): Promise<void> {
+    try {
+      const vgg = (await apiGet<WeightsInfo[]>("datasets")).find((entry) => entry.name === "vgg19");
+      const note = byId("network-note");
+      note.dataset.weights = vgg?.present ? "imagenet" : "random";
+      note.replaceChildren(
+        vgg?.present
+          ? "VGG-19 with its ImageNet weights. "
+          : h("strong", {}, "Offline stand-in: VGG-19's shape with random filters, since the ImageNet weights are not on this server. It transfers colour and texture, not brush strokes. "),
+        "Content layers keep what is in the picture; style layers match which features fire together (their Gram matrices).",
+      );
+      if (!vgg?.present && vgg?.how) note.title = `To use the real weights: ${vgg.how}`;
+    } catch {
+      /* the note keeps its general words */
+    }
+  }
+
+  private async refreshGallery(): Promise<void> {
+    try {
+      await showGallery(byId("gallery-slot"));
+    } catch {
+      /* the gallery keeps what it shows */
+    }
+  }
+}
+
+/** A message as a sentence: capital first letter, full stop at the end. */
+export function sentence(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed) return "";
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}

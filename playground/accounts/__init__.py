@@ -1,0 +1,1 @@
+"""Accounts: signing up and in, roles (student, teacher), personal API tokens, and claiming anonymous work."""
