@@ -102,3 +102,17 @@ def test_a_runs_weights_download_for_its_owner_only(alice, bob):
     assert 'filename="layerlab-run-' in answer["Content-Disposition"]
     assert bob.get(f"/api/runs/{run_id}/weights").status_code == 404
     Run.objects.filter(pk=run_id).update(status="cancelled")
+
+
+def test_a_text_runs_live_controls_are_its_learning_rate_and_sample_temperature(alice):
+    created = alice.post("/api/runs", json.dumps({"task": "text", "config": {"corpus": "sentences", "steps": 1}}),
+                         content_type="application/json")
+    run_id = created.json()["id"]
+    control = lambda body: alice.post(f"/api/runs/{run_id}/control", json.dumps(body), content_type="application/json")
+    answer = control({"sample_temperature": 0.3})
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["controls"]["sample_temperature"] == 0.3
+    assert control({"sample_temperature": 5}).status_code == 400
+    refused = control({"temperature": 1})
+    assert refused.status_code == 400 and "not a setting here" in refused.json()["errors"][0]["message"]
+    Run.objects.filter(pk=run_id).update(status="cancelled")

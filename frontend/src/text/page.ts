@@ -187,7 +187,8 @@ export class TextPage {
   /** Applies one setting's change. */
   change(name: string, value: unknown): void {
     this.state.values[name] = value as never;
-    if (name === "learning_rate" && typeof value === "number") void this.trainer.setLearningRate(value);
+    // live controls (the task's Controls): the run in progress takes them at its next step
+    if (LIVE_FIELDS.includes(name) && typeof value === "number") void this.trainer.setControls({ [name]: value });
     if (!LIVE_FIELDS.includes(name)) void this.endRun();
     if (CORPUS_FIELDS.includes(name)) this.previewSoon();
     if (name === "steps" && !this.trainer.run) this.view.setEntropy(this.preview?.statistics.entropy_bits ?? null, this.steps());
