@@ -1,7 +1,7 @@
-"""The site's pages as one registry: the top bar, the home page's cards, each page's route and
-"coming next" page, and which page a run's task opens on (Fork) all come from it.
+"""The site's pages as one registry: the top bar, the home page's cards, each page's route,
+and which page a run's task opens on (Fork) all come from it.
 
-A ready page is served by one view and one template (`studio/page.html`): the template loads
+A page is served by one view and one template (`studio/page.html`): the template loads
 the page's built entry (`frontend/src/<name>/main.ts`) into `<div id="<name>">`, with any data
 the page carries in its HTML as `<script type="application/json">` elements. A new page is a
 folder in `frontend/src/` and one entry here.
@@ -20,8 +20,6 @@ class Page:
     title: str
     promise: str
     picture: str
-    ready: bool
-    teaches: tuple[str, ...] = ()  # what a page that is not ready yet will let a visitor do
     heading: str = ""  # the page's <h1>, for screen readers (the page shows its title in the top bar)
     task: str = ""  # the task the page trains (default: the page's name)
     # JSON the page carries in its HTML, by element id: the same for every visitor, saving requests on load.
@@ -38,20 +36,20 @@ class Page:
 
 PAGES = [
     Page(
-        "basics", "Basics", "Watch a small network bend the plane until two classes come apart.", "studio/img/basics.svg", ready=True,
+        "basics", "Basics", "Watch a small network bend the plane until two classes come apart.", "studio/img/basics.svg",
         heading="Basics: a neural network on 2-D data",
         data=lambda: {"dataset-samples": dataset_samples("basics")},
     ),
     Page(
-        "cnn", "CNN", "Stack convolutions and pools, see every shape, and train LeNet to ResNet.", "studio/img/cnn.svg", ready=True,
+        "cnn", "CNN", "Stack convolutions and pools, see every shape, and train LeNet to ResNet.", "studio/img/cnn.svg",
         heading="CNN: image classification with convolutional networks",
     ),
     Page(
-        "text", "Text", "Teach an LSTM to write, one character at a time.", "studio/img/text.svg", ready=True,
+        "text", "Text", "Teach an LSTM to write, one character at a time.", "studio/img/text.svg",
         heading="Text: a character-level RNN, LSTM or GRU that learns to write",
     ),
     Page(
-        "style", "Style", "Paint one picture in the style of another with a ConvNet's features.", "studio/img/style.svg", ready=True,
+        "style", "Style", "Paint one picture in the style of another with a ConvNet's features.", "studio/img/style.svg",
         heading="Style: neural style transfer with VGG-19",
         data=lambda: {"style-thumbnails": style_thumbnails()},
     ),
@@ -61,5 +59,5 @@ PAGES_BY_NAME = {page.name: page for page in PAGES}
 
 
 def task_pages() -> dict[str, str]:
-    """The address of each task's page, for the tasks a ready page trains (a run's Fork opens there)."""
-    return {page.task_name: page.url for page in PAGES if page.ready}
+    """The address of each task's page (a run's Fork opens there)."""
+    return {page.task_name: page.url for page in PAGES}

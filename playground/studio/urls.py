@@ -1,4 +1,4 @@
-"""Page routes: home, one route per page of the registry (the page itself, or what it will be), and a run's page (asgi.py serves /static/)."""
+"""Page routes: home, one route per page of the registry, and a run's page (asgi.py serves /static/)."""
 from django.urls import path
 
 from playground.studio import views
@@ -7,5 +7,5 @@ from playground.studio.pages import PAGES
 urlpatterns = [
     path("", views.home, name="home"),
     path("runs/<int:run_id>", views.run_page, name="run"),
-    *(path(page.name, views.ready_page if page.ready else views.coming_next, {"name": page.name}, name=page.name) for page in PAGES),
+    *(path(page.name, views.ready_page, {"name": page.name}, name=page.name) for page in PAGES),
 ]

@@ -18,11 +18,6 @@ def ready_page(request, name: str):
     return render(request, "studio/page.html", {"pages": PAGES, "active": name, "page": page, "page_data": data})
 
 
-def coming_next(request, name: str):
-    """A page that is not built yet: what it will teach, and where to start meanwhile."""
-    return render(request, "studio/coming.html", {"pages": PAGES, "active": name, "page": PAGES_BY_NAME[name]})
-
-
 @ensure_csrf_cookie
 def run_page(request, run_id: int):
     from playground.sharing.views import run_open_graph

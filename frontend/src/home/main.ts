@@ -1,2 +1,2 @@
-/** Entry of the home page and the "coming next" pages: only the site's styles; their content is plain HTML rendered by Django. */
+/** Entry of the home page: only the site's styles; their content is plain HTML rendered by Django. */
 import "../shared/style.css";
