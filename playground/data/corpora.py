@@ -50,8 +50,9 @@ CORPORA: dict[str, Corpus] = {
                         "About 30,000 characters of generated sentences from a few dozen words: "
                         "a model learns to spell them within a minute."),
     "brackets": Corpus("brackets", "Matched brackets",
-                       "Generated nested brackets of four kinds with letters that say how deep they are: which "
-                       "bracket closes depends on one opened long before, a test of long memory."),
+                       "About 90,000 characters of generated brackets of four kinds, opened, then a run of letters, "
+                       "then closed in reverse: each closing bracket depends on one opened 10 to 30 characters "
+                       "before, a test of long memory."),
     "tiny-shakespeare": Corpus("tiny-shakespeare", "Tiny Shakespeare",
                                "1.1 million characters of Shakespeare's plays, Karpathy's char-rnn corpus.",
                                dataset="tiny-shakespeare"),
@@ -97,32 +98,24 @@ def sentences_text(count: int = 900, seed: int = 7) -> str:
 
 
 PAIRS = ("()", "[]", "{}", "<>")
-DEPTH_LETTERS = "abcdefg"  # the letters between brackets say how deeply nested they are
 
 
-def brackets_text(lines: int = 1500, seed: int = 11) -> str:
-    """Lines of well-nested brackets with runs of letters between them; the same every time.
+def brackets_text(lines: int = 2500, seed: int = 11) -> str:
+    """Lines of one or two groups: 2 to 5 opening brackets, 8 to 24 letters, then the same closed in reverse.
 
-    A closing bracket must match the one opened last, often many characters back, and
-    the letters name the depth (``a`` outside every bracket, ``b`` inside one...), so
-    the loss on both measures how long a network remembers.
+    Each closing bracket must match one opened 10 to 30 characters before, and nothing
+    in between says which: only a network that remembers that long writes them right.
+    The same text every time.
     """
     rng = random.Random(seed)
     out = []
     for _ in range(lines):
-        stack: list[str] = []
-        line: list[str] = []
-        length = rng.randint(20, 70)
-        while len(line) < length or stack:
-            if stack and (len(line) >= length or len(stack) >= 6 or rng.random() < 0.3):
-                line.append(stack.pop())
-            elif rng.random() < 0.45:
-                opening, closing = rng.choice(PAIRS)
-                line.append(opening)
-                stack.append(closing)
-            else:
-                line.append(DEPTH_LETTERS[len(stack)] * rng.randint(1, 4))
-        out.append("".join(line))
+        groups = []
+        for _ in range(rng.randint(1, 2)):
+            opened = [rng.choice(PAIRS) for _ in range(rng.randint(2, 5))]
+            groups.append("".join(pair[0] for pair in opened) + "a" * rng.randint(8, 24)
+                          + "".join(pair[1] for pair in reversed(opened)))
+        out.append("".join(groups))
     return "\n".join(out) + "\n"
 
 

@@ -84,7 +84,7 @@ def test_a_catalogue_corpus_not_on_the_server_says_how_to_get_it(alice):
 
 def test_built_in_corpora_preview_with_their_statistics(alice):
     body = preview(alice, "brackets").json()
-    assert body["statistics"]["vocabulary"] == len(body["vocabulary"]) == 15
+    assert body["statistics"]["vocabulary"] == len(body["vocabulary"]) == 10  # four pairs, a, newline
     assert body["statistics"]["most_frequent"][0][1] > 0.05
 
 
@@ -101,4 +101,18 @@ def test_a_runs_weights_download_for_its_owner_only(alice, bob):
     assert answer.status_code == 200 and b"".join(answer.streaming_content)[:8]
     assert 'filename="layerlab-run-' in answer["Content-Disposition"]
     assert bob.get(f"/api/runs/{run_id}/weights").status_code == 404
+    Run.objects.filter(pk=run_id).update(status="cancelled")
+
+
+def test_a_text_runs_live_controls_are_its_learning_rate_and_sample_temperature(alice):
+    created = alice.post("/api/runs", json.dumps({"task": "text", "config": {"corpus": "sentences", "steps": 1}}),
+                         content_type="application/json")
+    run_id = created.json()["id"]
+    control = lambda body: alice.post(f"/api/runs/{run_id}/control", json.dumps(body), content_type="application/json")
+    answer = control({"sample_temperature": 0.3})
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["controls"]["sample_temperature"] == 0.3
+    assert control({"sample_temperature": 5}).status_code == 400
+    refused = control({"temperature": 1})
+    assert refused.status_code == 400 and "not a setting here" in refused.json()["errors"][0]["message"]
     Run.objects.filter(pk=run_id).update(status="cancelled")

@@ -40,6 +40,7 @@ const SKELETON = `
   <div class="writing-column">
     <section class="panel" aria-labelledby="samples-title">
       <h2 id="samples-title">Samples while training</h2>
+      <div id="samples-controls" class="samples-controls"></div>
       <div id="samples-slot"></div>
     </section>
     <section class="panel" aria-labelledby="sampler-title">

@@ -25,6 +25,8 @@ const TASK = "text";
 /** Fields shown in the training bar; every other one (but corpus and net) goes under "More settings". */
 const HYPER_FIELDS = ["learning_rate", "steps", "seq_len", "batch_size", "grad_clip", "schedule", "carry_state"];
 const DRAWN_ELSEWHERE = new Set(["corpus", "net"]);
+/** Fields shown above the samples they change (the temperature can change while the run trains). */
+const SAMPLE_FIELDS: Record<string, FieldOptions> = { sample_temperature: { widget: "range", format: (value) => value.toFixed(2) } };
 
 /** The whole network a configuration trains: its layers between the ids of `seqLen` characters and a decoder to each. */
 export function textNet(layers: LayerSpec[], seqLen: number, vocabulary: number): NetSpec {
@@ -61,6 +63,13 @@ export class TextPage {
   private previewCount = 0;
   private writtenHash = "";
   private readonly previewSoon = debounce(() => void this.loadPreview(), 150);
+  private pendingControls: Record<string, number> = {};
+  /** A slider sends one request when it rests, not one per pixel. */
+  private readonly sendControlsSoon = debounce(() => {
+    const controls = this.pendingControls;
+    this.pendingControls = {};
+    void this.trainer.setControls(controls);
+  }, 200);
 
   constructor(root: HTMLElement, state: TextState, palette: LayerTypeSpec[], datasets: DatasetInfo[], assignment: Assignment | null = null) {
     this.state = state;
@@ -122,10 +131,11 @@ export class TextPage {
   private buildForm(): void {
     for (const field of this.state.fields.values()) {
       if (DRAWN_ELSEWHERE.has(field.name)) continue;
-      const options: FieldOptions = { choiceLabel: choiceName, label: settingName(field.name) };
+      const options: FieldOptions = { choiceLabel: choiceName, label: settingName(field.name), ...SAMPLE_FIELDS[field.name] };
       const control = fieldControl(field, (value) => this.change(field.name, value), options);
       this.controls.set(field.name, control);
-      byId(HYPER_FIELDS.includes(field.name) ? "hyper-slot" : "more-slot").append(control.element);
+      const slot = HYPER_FIELDS.includes(field.name) ? "hyper-slot" : field.name in SAMPLE_FIELDS ? "samples-controls" : "more-slot";
+      byId(slot).append(control.element);
     }
   }
 
@@ -194,7 +204,11 @@ export class TextPage {
   change(name: string, value: unknown): void {
     if (this.assignment?.locked.includes(name)) return;
     this.state.values[name] = value as never;
-    if (name === "learning_rate" && typeof value === "number") void this.trainer.setControls({ learning_rate: value });
+    // live controls (the task's Controls): the run in progress takes them at its next step
+    if (LIVE_FIELDS.includes(name) && typeof value === "number") {
+      this.pendingControls[name] = value;
+      this.sendControlsSoon();
+    }
     if (!LIVE_FIELDS.includes(name)) void this.endRun();
     if (CORPUS_FIELDS.includes(name)) this.previewSoon();
     if (name === "steps" && !this.trainer.run) this.view.setEntropy(this.preview?.statistics.entropy_bits ?? null, this.steps());

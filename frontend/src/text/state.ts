@@ -3,8 +3,8 @@ import { fieldsOf, type FieldInfo } from "../shared/schema";
 import { parseState, propsFromFields, serializeState, type Prop, type State } from "../shared/state";
 import type { TaskInfo } from "../shared/tasks";
 
-/** Fields that may change without ending the current run (the learning rate is sent to it). */
-export const LIVE_FIELDS = ["learning_rate"];
+/** Fields that may change without ending the current run: they are sent to it as live controls. */
+export const LIVE_FIELDS = ["learning_rate", "sample_temperature"];
 
 /** The configuration fields whose change means another corpus preview. */
 export const CORPUS_FIELDS = ["corpus", "val_fraction"];
