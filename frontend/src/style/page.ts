@@ -193,9 +193,14 @@ export class StylePage {
     this.changed([name]);
   }
 
-  /** Tells the running run a new weight; the run's log line says when it took effect. */
+  /** Tells the running run a new weight; the run's own log line then says from which iteration it counts. */
   private async sendControl(name: string, value: number): Promise<void> {
-    if (await this.trainer.setControls({ [name]: value })) byId("run-note").textContent = `New ${lossWord(name)} weight ${value} sent; it counts from the next iteration.`;
+    if (!["queued", "running", "paused"].includes(this.trainer.state)) return;
+    const note = byId("run-note");
+    // Written before the request, since the run's answer may arrive on the stream before the HTTP reply.
+    const sent = `New ${lossWord(name)} weight ${value} sent; it counts from the next iteration.`;
+    note.textContent = sent;
+    if (!(await this.trainer.setControls({ [name]: value })) && note.textContent === sent) note.textContent = "";
   }
 
   private changed(names: string[]): void {
