@@ -19,7 +19,7 @@ reads the real set.
      same permutation per epoch, slice, normalise, forward, cross-entropy,
      backward, Adam step; nothing else;
    - task loop: ``SupervisedLoop.train_epoch`` on the task's own data split, model
-     and optimiser (``task.prepare``, ``task.build_model``, ``task.make_loop``):
+     and optimiser (``task.prepare``, ``building.build_model``, ``task.make_loop``):
      the loop's control checks, batch transform and running totals included.
    Both start every round from the same weights. The figure is task loop / bare
    in pictures per second, per round: median and interquartile range over the rounds.
@@ -52,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 from playground.data.idx import read_image_set  # noqa: E402
 from playground.tasks.base import Control, RunContext  # noqa: E402
 from playground.tasks.cnn import CnnTask  # noqa: E402
+from playground.tasks.cnn import building  # noqa: E402
 from playground.tasks.cnn import task as cnn_task  # noqa: E402
 from playground.tasks.cnn.lessons import NETS  # noqa: E402
 from playground.tasks.loop import cpu_threads, epoch_seed  # noqa: E402
@@ -99,17 +100,17 @@ class Ways:
 
     def __init__(self, data_dir: Path, device: torch.device) -> None:
         self.settings = config(1)
-        images = cnn_task.load_data(self.settings, data_dir)
+        images = building.load_data(self.settings, data_dir)
         self.data = cnn_task.prepare(self.settings, images, device)
         self.device = device
-        self.initial = {k: v.clone() for k, v in cnn_task.build_model(self.settings, device).state_dict().items()}
+        self.initial = {k: v.clone() for k, v in building.build_model(self.settings, device).state_dict().items()}
         mean, std = self.data.mean, self.data.std
         self.mean = torch.tensor(mean, device=device).view(1, -1, 1, 1)
         self.inverse_std = 1 / torch.tensor(std, device=device).view(1, -1, 1, 1)
         self.batch = self.settings.batch_size
 
     def fresh_model(self) -> torch.nn.Module:
-        model = cnn_task.build_model(self.settings, self.device)
+        model = building.build_model(self.settings, self.device)
         model.load_state_dict(self.initial)
         return model
 

@@ -16,27 +16,12 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator, Protocol
 import pydantic
 from pydantic_core import PydanticCustomError
 
+from playground.tasks.failures import Diverged, Stopped, TaskFailure  # noqa: F401  every task takes them from here
+
 if TYPE_CHECKING:
     from playground.tasks.picture_files import PictureFolder
 
 EVENT_TYPES = ("metric", "text", "image", "table", "status", "log")
-
-
-class Stopped(Exception):
-    """Raised by Control.check when the run has been asked to stop; tasks let it propagate."""
-
-
-class TaskFailure(Exception):
-    """A run that cannot go on, for a reason the student can act on; its message is written for them."""
-
-
-class Diverged(TaskFailure):
-    """The loss stopped being a number: the run ends, saying when and what to try."""
-
-    def __init__(self, step: int, value: float) -> None:
-        self.step, self.value = step, value
-        what = "NaN" if math.isnan(value) else "infinite"
-        super().__init__(f"the loss became {what} at step {step}; try a lower learning rate")
 
 
 class Emitter(Protocol):

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from playground.tasks.base import TaskFailure
+from playground.tasks.failures import TaskFailure
 
 INLINE_BYTES = 4096
 FORMATS = {"png": ("PNG", "image/png"), "webp": ("WEBP", "image/webp"), "jpeg": ("JPEG", "image/jpeg")}

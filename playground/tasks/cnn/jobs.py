@@ -28,9 +28,9 @@ from playground.nets.check import Node, check
 from playground.tasks import checkpoint
 from playground.tasks.base import JobContext, TaskFailure
 from playground.tasks.cnn import pictures
+from playground.tasks.cnn.building import build_model, load_data
 from playground.tasks.cnn.config import CnnConfig
 from playground.tasks.cnn.jobargs import ExamplesArgs, ImageArgs, SaliencyArgs, VisualizeArgs
-from playground.tasks.cnn.task import build_model, load_data
 from playground.tasks.loop import cpu_threads
 
 EVALUATION_CHUNK = 1000

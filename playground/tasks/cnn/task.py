@@ -25,14 +25,14 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from playground import nets
-from playground.data.image_sets import ImageSet, ImageSetMissing, SETS, describe, load_image_set, load_upload
-from playground.data.images import FileRefused
+from playground.data.image_sets import ImageSet, SETS, describe
 from playground.data.split import Split
 from playground.data.transforms import Augment, Normalize
 from playground.tasks import checkpoint, optim
 from playground.tasks.base import Control, JobContext, RunContext, Stopped, Task, TaskFailure, emitted_together
 from playground.tasks.cnn import pictures
+from playground.tasks.cnn.building import build_model, check_fits, load_data
+from playground.tasks.cnn.jobs import answer
 from playground.tasks.cnn.config import CnnConfig
 from playground.tasks.cnn.jobargs import JOBS
 from playground.tasks.cnn.lessons import LESSONS, PRESETS
@@ -50,34 +50,6 @@ class CnnControls(pydantic.BaseModel):
 
     model_config = pydantic.ConfigDict(extra="forbid")
     learning_rate: float | None = pydantic.Field(None, gt=0, le=10, description="The optimiser's step size from the next step on.")
-
-
-def load_data(config: CnnConfig, data_dir: Path | None, upload: Path | None = None) -> ImageSet:
-    """The configured pictures, cut to ``train_examples``/``test_examples``; TaskFailure with a sentence if impossible."""
-    try:
-        if config.dataset in SETS:
-            images = load_image_set(config.dataset, data_dir)
-        else:
-            assert upload is not None
-            images = load_upload(upload, config.image_size, config.seed)
-    except (ImageSetMissing, FileRefused, ValueError) as error:
-        raise TaskFailure(str(error)) from None
-    if config.train_examples or config.test_examples:
-        cut = lambda split, most: (split[0][:most], split[1][:most]) if most else split  # noqa: E731
-        images = ImageSet(images.name, images.classes, cut(images.train, config.train_examples),
-                          cut(images.test, config.test_examples))
-    return images
-
-
-def check_fits(config: CnnConfig, images: ImageSet) -> None:
-    """The network must take these pictures and give one score per class (an upload is only known now)."""
-    report = nets.inspect_net(config.net)
-    if report["input_shape"] != list(images.shape):
-        raise TaskFailure(f"the network's input is {report['input_shape']} but the pictures are {list(images.shape)}; "
-                          "set the input shape to match")
-    if report["output_shape"] != [len(images.classes)]:
-        raise TaskFailure(f"the network ends with {report['output_shape']} values but there are "
-                          f"{len(images.classes)} classes; end with a Linear layer of {len(images.classes)} outputs")
 
 
 class ToModel(Normalize):
@@ -116,14 +88,6 @@ def prepare(config: CnnConfig, images: ImageSet, device: torch.device) -> Prepar
                   augmentation(config, images.shape[-1]))
     test = Split(to(images.test[0], torch.uint8), to(images.test[1], torch.int64), transform)
     return Prepared(images, train, test, mean, std)
-
-
-def build_model(config: CnnConfig, device: torch.device) -> nn.Module:
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(config.seed)
-        model = nets.build_net(config.net)
-    model = model.to(device)
-    return model.to(memory_format=torch.channels_last) if device.type == "cuda" else model
 
 
 def first_conv(model: nn.Module) -> nn.Conv2d | None:
@@ -295,8 +259,6 @@ class CnnTask(Task):
         save(ctx, config, loop, data)
 
     def job(self, kind: str, args: pydantic.BaseModel, ctx: JobContext) -> dict[str, Any]:
-        from playground.tasks.cnn.jobs import answer
-
         return answer(kind, args, ctx)
 
 
