@@ -4,7 +4,7 @@ import "./cnn.css";
 import { apiGet, ApiError } from "../shared/api";
 import { mountAssignment } from "../shared/assignmentbar";
 import { byId } from "../shared/dom";
-import { assignmentContext, sharedConfig, withLocks } from "../shared/pagecontext";
+import { assignmentContext, readOver, sharedConfig, withLocks } from "../shared/pagecontext";
 import { shareControl } from "../shared/share";
 import { parsePalette } from "../shared/palette";
 import type { TaskInfo } from "../shared/tasks";
@@ -41,18 +41,6 @@ async function main(): Promise<void> {
     root.textContent = error instanceof ApiError ? error.message : `The page could not start: ${String(error)}`;
     root.setAttribute("role", "alert");
   }
-}
-
-/** What the address itself says, over an assignment's settings (an empty address says nothing). */
-function readOver(hash: string, state: { readHash(hash: string): void; values: Record<string, unknown> }): Record<string, unknown> {
-  if (!hash.replace(/^#/, "")) return {};
-  const before = state.values;
-  state.readHash("");
-  const defaults = state.values;
-  state.readHash(hash);
-  const read = Object.fromEntries(Object.entries(state.values).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(defaults[key])));
-  state.values = before;
-  return read;
 }
 
 void main();

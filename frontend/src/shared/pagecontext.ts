@@ -64,3 +64,15 @@ export function metricWords(metric: string, higherIsBetter: boolean): string {
   const [split, field] = metric.split(".");
   return `${split} ${field} (${higherIsBetter ? "higher" : "lower"} is better)`;
 }
+
+/** What the address itself says, over an assignment's settings (an empty address says nothing). */
+export function readOver(hash: string, state: { readHash(hash: string): void; values: Record<string, unknown> }): Record<string, unknown> {
+  if (!hash.replace(/^#/, "")) return {};
+  const before = state.values;
+  state.readHash("");
+  const defaults = state.values;
+  state.readHash(hash);
+  const read = Object.fromEntries(Object.entries(state.values).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(defaults[key])));
+  state.values = before;
+  return read;
+}
