@@ -3,6 +3,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from status_texts import STATUS_TEXTS
 
 pytestmark = pytest.mark.browser
 
@@ -54,13 +55,6 @@ def test_a_configuration_asked_about_before_is_not_asked_again(page, server_url)
     page.wait_for_function("(before) => document.getElementById('heatmap').toDataURL() === before", arg=xor_picture)
     # The two-layer summary and the XOR points came back, so both answers came; a request would have left before them.
     assert sent.count("tasks/basics/preview") == 2 and sent.count("nets/inspect") == 2, sent
-
-
-STATUS_TEXTS = """() => {
-    window.statusTexts = [];
-    const line = document.getElementById('status-line');
-    new MutationObserver(() => window.statusTexts.push(line.textContent)).observe(line, {childList: true, characterData: true, subtree: true});
-}"""
 
 
 def test_the_status_line_goes_from_queued_to_training_without_a_ready_in_between(page, server_url):
