@@ -1,16 +1,7 @@
 /** The CNN page's skeleton: the run bar, then data, network and curves, then results, the inspector and lessons. */
+import { runBarHtml } from "../shared/runbar";
 
-const SKELETON = `
-<section class="run-bar" aria-label="Training">
-  <div class="run-buttons">
-    <button type="button" id="train-button" class="primary">Train</button>
-    <button type="button" id="stop-button" hidden>Stop</button>
-  </div>
-  <div class="epoch-counter" aria-hidden="true"><span>Epoch</span><strong id="epoch-value">0</strong></div>
-  <div class="hyper" id="hyper-slot"></div>
-</section>
-<div class="status-row"><p class="status-line" id="status-line" role="status">Ready to train.</p><div id="share-slot"></div><a id="run-link" class="run-link" hidden>Open this run's page</a><p class="run-note hint" id="run-note"></p></div>
-<div class="page-errors" id="page-errors" role="alert"></div>
+const SKELETON = `${runBarHtml({ label: "Epoch", id: "epoch-value" }, "Ready to train.")}
 <div class="cnn-grid">
   <section class="panel data-panel" aria-labelledby="data-title">
     <h2 id="data-title">Data</h2>

@@ -1,16 +1,7 @@
 /** The Style page's skeleton: the run bar, the pictures, the network, the result, the gallery and the lessons. */
+import { runBarHtml } from "../shared/runbar";
 
-const SKELETON = `
-<section class="run-bar" aria-label="Training">
-  <div class="run-buttons">
-    <button type="button" id="train-button" class="primary">Train</button>
-    <button type="button" id="stop-button" hidden>Stop</button>
-  </div>
-  <div class="epoch-counter" aria-hidden="true"><span>Iteration</span><strong id="iteration-value">0</strong></div>
-  <div class="hyper" id="hyper-slot"></div>
-</section>
-<div class="status-row"><p class="status-line" id="status-line" role="status">Ready to paint.</p><div id="share-slot"></div><a id="run-link" class="run-link" hidden>Open this run's page</a><p class="run-note hint" id="run-note"></p></div>
-<div class="page-errors" id="page-errors" role="alert"></div>
+const SKELETON = `${runBarHtml({ label: "Iteration", id: "iteration-value" }, "Ready to paint.")}
 <div class="style-grid">
   <section class="panel style-pictures" aria-labelledby="pictures-title">
     <h2 id="pictures-title">Pictures</h2>

@@ -1,16 +1,7 @@
 /** The Text page's skeleton: the training bar, the corpus, network and writing panels, and the places widgets fill. */
+import { runBarHtml } from "../shared/runbar";
 
-const SKELETON = `
-<section class="run-bar" aria-label="Training">
-  <div class="run-buttons">
-    <button type="button" id="train-button" class="primary">Train</button>
-    <button type="button" id="stop-button" hidden>Stop</button>
-  </div>
-  <div class="epoch-counter" aria-hidden="true"><span>Step</span><strong id="step-value">0</strong></div>
-  <div class="hyper" id="hyper-slot"></div>
-</section>
-<div class="status-row"><p class="status-line" id="status-line" role="status">Ready to train.</p><div id="share-slot"></div><a id="run-link" class="run-link" hidden>Open this run's page</a><p class="run-note hint" id="run-note"></p></div>
-<div class="page-errors" id="page-errors" role="alert"></div>
+const SKELETON = `${runBarHtml({ label: "Step", id: "step-value" }, "Ready to train.")}
 <div class="text-grid">
   <section class="panel corpus-panel" aria-labelledby="corpus-title">
     <h2 id="corpus-title">Corpus</h2>
