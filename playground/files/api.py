@@ -129,11 +129,11 @@ def run_picture(request: HttpRequest, run_id: int, name: str, token: Optional[st
             summary="The run's latest trained weights as safetensors (its model's state dict), for its owner or ?token=SHARE_TOKEN")
 def run_weights(request: HttpRequest, run_id: int, token: Optional[str] = None):
     run = visible_run(request, run_id, token)
-    path = checkpoint_dir(run.pk) / checkpoint.MODEL_FILE
-    if not (checkpoint_dir(run.pk) / checkpoint.STATE_FILE).is_file() or not path.is_file():
-        raise ApiError(404, "", f"run {run_id} has saved no weights yet; they come with its first checkpoint")
-    # The file is replaced after each epoch: read it now, so a download is one whole version.
-    response = FileResponse(io.BytesIO(path.read_bytes()), content_type="application/octet-stream", as_attachment=True,
+    try:
+        weights = checkpoint.model_bytes(checkpoint_dir(run.pk))
+    except (checkpoint.CheckpointError, OSError):
+        raise ApiError(404, "", f"run {run_id} has saved no weights yet; they come with its first checkpoint") from None
+    response = FileResponse(io.BytesIO(weights), content_type="application/octet-stream", as_attachment=True,
                             filename=f"layerlab-run-{run.pk}.safetensors")
     response["Cache-Control"] = "private, no-cache"
     return response

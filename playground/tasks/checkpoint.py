@@ -1,12 +1,16 @@
 """Checkpoints as a directory of safetensors and JSON; never pickle, so loading one runs no code.
 
-    model.safetensors      the model's state dict
-    optimizer.safetensors  every tensor in the optimiser's state dict, under a dotted name
-    optimizer.json         the rest of the optimiser's state dict, with {"__tensor__": name} in place of tensors
-    state.json             {"format": 1, "config": {...}, "epoch": e, "step": s, ...}, written last;
-                           with "schedule": {...} when the run has a learning-rate schedule
+    model.G.safetensors      the model's state dict
+    optimizer.G.safetensors  every tensor in the optimiser's state dict, under a dotted name
+    optimizer.G.json         the rest of the optimiser's state dict, with {"__tensor__": name} in place of tensors
+    state.json               {"format": 1, "generation": G, "config": {...}, "epoch": e, "step": s, ...};
+                             with "schedule": {...} when the run has a learning-rate schedule
 
-``state.json`` is written last, so a directory that has it holds a whole checkpoint.
+Each save writes a new generation G beside the last one and then replaces
+``state.json`` in one rename, so a reader (a short job, a weights download)
+always finds a whole checkpoint, even while training writes the next: the files
+``state.json`` names are complete, and they stay until two saves later. A reader
+that was slower than that reads ``state.json`` again (``load_model``).
 ``save_loop`` and ``resume_loop`` do this for any task's ``SupervisedLoop``: a run
 continued from its checkpoint trains on exactly as the uninterrupted run would.
 """
@@ -25,10 +29,13 @@ if TYPE_CHECKING:
     from playground.tasks.loop import SupervisedLoop
 
 FORMAT = 1
+STATE_FILE = "state.json"
+# The other files, named with their generation (model.3.safetensors); a checkpoint
+# written before generations has them without one.
 MODEL_FILE = "model.safetensors"
 OPTIMIZER_TENSORS = "optimizer.safetensors"
 OPTIMIZER_JSON = "optimizer.json"
-STATE_FILE = "state.json"
+READ_TRIES = 3  # a reader outrun by two saves reads state.json again, at most this often
 
 
 class CheckpointError(Exception):
@@ -77,12 +84,6 @@ def _write_json(path: Path, value: Any) -> None:
     os.replace(temporary, path)
 
 
-def _write_tensors(path: Path, tensors: dict[str, torch.Tensor]) -> None:
-    temporary = path.with_suffix(".tmp")
-    save_file(tensors, str(temporary))
-    os.replace(temporary, path)
-
-
 def save_checkpoint(
     directory: Path,
     model: nn.Module,
@@ -94,17 +95,39 @@ def save_checkpoint(
     """Write the model, the optimiser, the configuration, progress (epoch, step, ...) and a schedule's state."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / STATE_FILE).unlink(missing_ok=True)  # until the new one lands, the old set is not whole
+    try:
+        generation = int(read_state(directory).get("generation") or 0) + 1
+    except (CheckpointError, OSError, ValueError):
+        generation = 1
     weights = {name: t.detach().cpu().contiguous() for name, t in model.state_dict().items()}
-    _write_tensors(directory / MODEL_FILE, weights)
+    save_file(weights, str(directory / file_name(MODEL_FILE, generation)))
     optimizer_tensors: dict[str, torch.Tensor] = {}
     structure = flatten_state(optimizer.state_dict(), optimizer_tensors)
-    _write_tensors(directory / OPTIMIZER_TENSORS, optimizer_tensors)
-    _write_json(directory / OPTIMIZER_JSON, structure)
-    state = {"format": FORMAT, "config": config, **progress}
+    save_file(optimizer_tensors, str(directory / file_name(OPTIMIZER_TENSORS, generation)))
+    (directory / file_name(OPTIMIZER_JSON, generation)).write_text(json.dumps(structure, indent=1, allow_nan=False))
+    state = {"format": FORMAT, "generation": generation, "config": config, **progress}
     if schedule is not None:
         state["schedule"] = schedule
     _write_json(directory / STATE_FILE, state)
+    _remove_old_generations(directory, keep={generation, generation - 1})
+
+
+def file_name(name: str, generation: int | None) -> str:
+    """``model.safetensors`` of generation 3 is ``model.3.safetensors``."""
+    if generation is None:
+        return name
+    stem, suffix = name.split(".", 1)
+    return f"{stem}.{generation}.{suffix}"
+
+
+def _remove_old_generations(directory: Path, keep: set[int]) -> None:
+    """Remove what no reader can still be opening: generations before the last two, and pre-generation files."""
+    for name in (MODEL_FILE, OPTIMIZER_TENSORS, OPTIMIZER_JSON):
+        stem, suffix = name.split(".", 1)
+        for path in directory.glob(f"{stem}.*{suffix}"):
+            middle = path.name[len(stem) + 1: -len(suffix) - 1]
+            if path.name == name or (middle.isdigit() and int(middle) not in keep):
+                path.unlink(missing_ok=True)
 
 
 def read_state(directory: Path) -> dict[str, Any]:
@@ -118,17 +141,41 @@ def read_state(directory: Path) -> dict[str, Any]:
     return state
 
 
-def load_model(directory: Path, model: nn.Module) -> None:
-    """Copy the saved weights into model (on whatever device it lives)."""
-    model.load_state_dict(load_file(str(Path(directory) / MODEL_FILE), device="cpu"))
-
-
-def load_optimizer(directory: Path, optimizer: torch.optim.Optimizer) -> None:
-    """Restore the optimiser's state; it moves each tensor next to its parameter itself."""
+def load_model(directory: Path, model: nn.Module) -> dict[str, Any]:
+    """Copy the saved weights into model (on whatever device it lives); answers the state.json they belong to."""
     directory = Path(directory)
+    for attempt in range(READ_TRIES):
+        state = read_state(directory)
+        try:
+            weights = load_file(str(directory / file_name(MODEL_FILE, state.get("generation"))), device="cpu")
+        except FileNotFoundError:  # two saves came since state.json was read: read the newest
+            if attempt == READ_TRIES - 1:
+                raise CheckpointError(f"The checkpoint in {directory} changed faster than it could be read.") from None
+            continue
+        model.load_state_dict(weights)
+        return state
+    raise AssertionError("unreachable")
+
+
+def model_bytes(directory: Path) -> bytes:
+    """The latest saved weights as one safetensors file's bytes (a download)."""
+    directory = Path(directory)
+    for _ in range(READ_TRIES):
+        state = read_state(directory)
+        try:
+            return (directory / file_name(MODEL_FILE, state.get("generation"))).read_bytes()
+        except FileNotFoundError:
+            continue
+    raise CheckpointError(f"The checkpoint in {directory} changed faster than it could be read.")
+
+
+def load_optimizer(directory: Path, optimizer: torch.optim.Optimizer, state: dict[str, Any] | None = None) -> None:
+    """Restore the optimiser's state (of ``state``'s generation); it moves each tensor next to its parameter itself."""
+    directory = Path(directory)
+    generation = (state if state is not None else read_state(directory)).get("generation")
     # Kept on the CPU: non-capturable optimisers expect their step counters there.
-    tensors = load_file(str(directory / OPTIMIZER_TENSORS), device="cpu")
-    structure = json.loads((directory / OPTIMIZER_JSON).read_text())
+    tensors = load_file(str(directory / file_name(OPTIMIZER_TENSORS, generation)), device="cpu")
+    structure = json.loads((directory / file_name(OPTIMIZER_JSON, generation)).read_text())
     optimizer.load_state_dict(unflatten_state(structure, tensors))
 
 
@@ -144,10 +191,9 @@ def resume_loop(directory: Path, loop: SupervisedLoop, *, optimizer: bool = True
     The loop goes on from the saved epoch and step; returns the checkpoint's
     state.json (its configuration, progress and schedule) for the task to check.
     """
-    state = read_state(directory)
-    load_model(directory, loop.model)
+    state = load_model(directory, loop.model)
     if optimizer:
-        load_optimizer(directory, loop.optimizer)
+        load_optimizer(directory, loop.optimizer, state)
         if loop.lr_schedule is not None and "schedule" in state:
             loop.lr_schedule.load_state_dict(state["schedule"])
     loop.epoch, loop.step = int(state["epoch"]), int(state["step"])

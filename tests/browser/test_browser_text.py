@@ -14,6 +14,13 @@ SMALL_LSTM = [{"type": "Embedding", "embedding_dim": 16}, {"type": "LSTM", "hidd
 QUICK = {"steps": 120, "seq_len": 32, "batch_size": 16, "report_every": 5, "eval_every": 20, "sample_every": 20,
          "checkpoint_every": 20, "sample_length": 60, "eval_characters": 2000, "net": json.dumps(SMALL_LSTM)}
 QUICK_HASH = "&".join(f"{key}={urllib.parse.quote(str(value), safe=',:')}" for key, value in QUICK.items())
+# Every length the written text has had, so a test can tell that the characters streamed in.
+WATCH_SAMPLED_LENGTHS = """() => {
+  window.sampledLengths = [];
+  new MutationObserver(() => window.sampledLengths.push(
+    document.querySelector('#sampler-output .sampled')?.textContent.length ?? 0,
+  )).observe(document.querySelector('#sampler-output'), {childList: true, subtree: true, characterData: true});
+}"""
 
 
 def test_an_lstm_on_the_python_source_trains_writes_samples_and_answers_a_prompt(page, server_url):
@@ -34,12 +41,12 @@ def test_an_lstm_on_the_python_source_trains_writes_samples_and_answers_a_prompt
     assert page.locator("#sample-list li pre").first.text_content().strip()
     page.get_by_label("Prompt").fill("def ")
     page.get_by_label("Characters to write").fill("200")
+    page.evaluate(WATCH_SAMPLED_LENGTHS)
     page.get_by_role("button", name="Write").click()
-    output = page.locator("#sampler-output .sampled")
-    page.wait_for_function("document.querySelector('#sampler-output .sampled')?.textContent.length > 0", timeout=30_000)
-    early = len(output.text_content())
-    expect(page.locator("#sampler-status")).to_contain_text("Wrote 200 characters", timeout=30_000)
-    assert early < 200 and len(output.text_content()) == 200  # seen part-way, then whole
+    # Asked right after a sample, while the run saves its checkpoint: the job reads the last whole one.
+    expect(page.locator("#sampler-status")).to_contain_text("Wrote 200 characters", timeout=60_000)
+    assert len(page.locator("#sampler-output .sampled").text_content()) == 200
+    assert any(0 < n < 200 for n in page.evaluate("window.sampledLengths"))  # seen part-way, then whole
     expect(page.locator("#sampler-output .prompt-text")).to_have_text("def ")
     page.get_by_role("button", name="Stop").click()
     expect(page.get_by_role("button", name="Train")).to_be_visible(timeout=15_000)

@@ -5,6 +5,7 @@ import pytest
 from cnn_world import job, net, train
 
 from playground.nets import inspect_net
+from playground.tasks.checkpoint import OPTIMIZER_JSON, file_name, read_state
 from playground.tasks.cnn.lessons import LESSONS, NETS, PRESETS, TRAINING
 
 
@@ -83,6 +84,6 @@ def test_a_learning_rate_sent_while_training_reaches_the_optimiser(tmp_path):
 
     config = CnnTask.Config(train_examples=64, test_examples=40, epochs=1, batch_size=32)
     CnnTask().run(config, RunContext(emit=Recorder(), control=Once(), checkpoint_dir=tmp_path))
-    groups = json.loads((tmp_path / "optimizer.json").read_text())["param_groups"]
+    groups = json.loads((tmp_path / file_name(OPTIMIZER_JSON, read_state(tmp_path)["generation"])).read_text())["param_groups"]
     assert [group["lr"] for group in groups] == [0.0005, 0.0005]
     assert CnnTask.Controls(learning_rate=0.01).learning_rate == 0.01

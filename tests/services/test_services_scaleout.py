@@ -15,6 +15,7 @@ from collections import Counter
 
 import pytest
 
+from playground.tasks.checkpoint import OPTIMIZER_JSON, file_name, read_state
 from scaleout import FINAL, ScaleOut, Unavailable, wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.slow, pytest.mark.timeout(400)]
@@ -96,7 +97,8 @@ def test_controls_and_continuing_work_through_either_web_node(stack):
     assert elsewhere.call("POST", f"/api/runs/{run['id']}/cancel")[0] == 200
     assert stack.wait_final([run["id"]], timeout=20)[run["id"]] == "cancelled"
     # The checkpoint it saved on the shared data directory has the optimiser at the new rate.
-    optimizer = json.loads((stack.data_dir / "media" / "runs" / str(run["id"]) / "checkpoint" / "optimizer.json").read_text())
+    directory = stack.data_dir / "media" / "runs" / str(run["id"]) / "checkpoint"
+    optimizer = json.loads((directory / file_name(OPTIMIZER_JSON, read_state(directory)["generation"])).read_text())
     assert {group["lr"] for group in optimizer["param_groups"]} == {0.01}
     # A short job on its checkpoint, answered by the other web node's pool from the shared directory.
     status, answer = elsewhere.call("POST", f"/api/runs/{run['id']}/jobs",

@@ -1,6 +1,7 @@
 """Checkpoints: safetensors and JSON only, an optimiser comes back exactly as it was, any task's loop resumes exactly."""
 import dataclasses
 import json
+import threading
 
 import pytest
 import torch
@@ -11,8 +12,8 @@ from playground.data.split import Split
 from playground.data.transforms import Augment, Normalize
 from playground.tasks.base import Control
 from playground.tasks.checkpoint import (
-    CheckpointError, flatten_state, load_model, load_optimizer, read_state, resume_loop, save_checkpoint, save_loop,
-    unflatten_state,
+    MODEL_FILE, OPTIMIZER_JSON, OPTIMIZER_TENSORS, CheckpointError, flatten_state, load_model, load_optimizer,
+    model_bytes, read_state, resume_loop, save_checkpoint, save_loop, unflatten_state,
 )
 from playground.tasks.fit import Plan, fit
 from playground.tasks.loop import SupervisedLoop
@@ -66,7 +67,7 @@ def test_model_and_optimiser_come_back_exactly(tmp_path, optimizer_class, option
     for mine, theirs in zip(model.state_dict().values(), other_model.state_dict().values()):
         assert torch.equal(mine, theirs)
     assert_same_state(optimizer.state_dict(), other_optimizer.state_dict())
-    assert read_state(tmp_path) == {"format": 1, "config": {"seed": 1}, "epoch": 4, "step": 12}
+    assert read_state(tmp_path) == {"format": 1, "generation": 1, "config": {"seed": 1}, "epoch": 4, "step": 12}
 
 
 def test_no_file_is_a_pickle(tmp_path):
@@ -90,6 +91,64 @@ def test_saving_again_replaces_the_old_checkpoint(tmp_path):
     save_checkpoint(tmp_path, model, optimizer, {}, {"epoch": 2, "step": 6})
     assert read_state(tmp_path)["epoch"] == 2
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_only_the_last_two_generations_stay(tmp_path):
+    model, optimizer = trained(torch.optim.Adam)
+    for step in range(5):
+        save_checkpoint(tmp_path, model, optimizer, {}, {"step": step})
+    assert read_state(tmp_path)["generation"] == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "model.4.safetensors", "model.5.safetensors", "optimizer.4.json", "optimizer.4.safetensors",
+        "optimizer.5.json", "optimizer.5.safetensors", "state.json"]
+
+
+def test_a_reader_always_finds_a_whole_checkpoint_while_training_saves(tmp_path):
+    # A short job or a download reads while the run saves: each read is one whole save, never none.
+    model = nn.Linear(64, 64)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    save_checkpoint(tmp_path, model, optimizer, {}, {"step": 0})
+    done, failures = threading.Event(), []
+
+    def train():
+        for step in range(1, 150):
+            with torch.no_grad():
+                model.weight.fill_(step)
+            save_checkpoint(tmp_path, model, optimizer, {}, {"step": step})
+        done.set()
+
+    writer = threading.Thread(target=train)
+    writer.start()
+    reader, reads = nn.Linear(64, 64), 0
+    while not done.is_set():
+        try:
+            state = load_model(tmp_path, reader)
+            assert model_bytes(tmp_path)
+        except Exception as error:  # noqa: BLE001 - any failure to read is the bug
+            failures.append(repr(error))
+            continue
+        reads += 1
+        if reader.weight[0, 0].item() != state["step"] and state["step"]:
+            failures.append(f"weights of step {reader.weight[0, 0].item()} read as step {state['step']}")
+    writer.join()
+    assert reads > 0 and not failures, failures[:3]
+
+
+def test_a_checkpoint_from_before_generations_still_loads(tmp_path):
+    model, optimizer = trained(torch.optim.Adam)
+    save_checkpoint(tmp_path, model, optimizer, {}, {"epoch": 1, "step": 3})
+    for name in (MODEL_FILE, OPTIMIZER_TENSORS, OPTIMIZER_JSON):
+        stem, suffix = name.split(".", 1)
+        (tmp_path / f"{stem}.1.{suffix}").rename(tmp_path / name)
+    state = json.loads((tmp_path / "state.json").read_text())
+    del state["generation"]
+    (tmp_path / "state.json").write_text(json.dumps(state))
+    other, other_optimizer = fresh(torch.optim.Adam)
+    load_optimizer(tmp_path, other_optimizer, load_model(tmp_path, other))
+    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), other.state_dict().values()))
+    save_checkpoint(tmp_path, model, optimizer, {}, {"epoch": 2, "step": 6})
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "model.1.safetensors", "optimizer.1.json", "optimizer.1.safetensors", "state.json"]
 
 
 def any_task_loop(settings: OptimizerSettings, schedule: ScheduleSettings) -> SupervisedLoop:

@@ -61,8 +61,8 @@ def load_trained(ctx: JobContext) -> Trained:
     device = torch.device(ctx.device)
     model = build_model(config, torch.device("cpu")).to(device)
     try:
-        checkpoint.load_model(ctx.checkpoint_dir, model)
-    except (OSError, RuntimeError, KeyError) as error:  # replaced while read: the next try reads the new one
+        state = checkpoint.load_model(ctx.checkpoint_dir, model)
+    except (OSError, RuntimeError, KeyError, checkpoint.CheckpointError) as error:
         raise TaskFailure(f"the run's weights could not be read just now ({error}); try again") from None
     model.eval()
     return Trained(config, model, Normalize(state["mean"], state["std"]), state["mean"], state["std"], state["classes"],

@@ -188,9 +188,9 @@ class Training:
         state = checkpoint.read_state(directory)
         if state.get("vocabulary") != self.vocabulary.characters:
             raise TaskFailure("The checkpoint was trained on other characters; continue on the same corpus.")
-        checkpoint.load_model(directory, self.net)
+        state = checkpoint.load_model(directory, self.net)
         try:
-            checkpoint.load_optimizer(directory, self.optimizer)
+            checkpoint.load_optimizer(directory, self.optimizer, state)
         except (ValueError, KeyError):
             pass  # another optimiser: the weights go on, its state starts afresh
         optim.apply_settings(self.optimizer, optim.OptimizerSettings(
@@ -366,7 +366,7 @@ def load_for_sampling(ctx: JobContext) -> tuple[nn.Sequential, charmodel.Vocabul
     config = TextConfig.model_validate(state["config"])
     vocabulary = charmodel.Vocabulary(state["vocabulary"])
     net = nets.build_net(TextTask.net_spec(config, len(vocabulary)))
-    checkpoint.load_model(ctx.checkpoint_dir, net)
+    state = checkpoint.load_model(ctx.checkpoint_dir, net)
     return net.to(ctx.device).eval(), vocabulary, int(state["step"])
 
 
