@@ -7,6 +7,7 @@ act on, or a 500 that shows only the id under which the server logged it.
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,7 +26,7 @@ from playground.runs.schemas import (
     BODY_ERRORS, CsrfOut, ExportIn, InspectIn, NetReport, PreviewIn, TaskOut, answers,
 )
 from playground.tasks import TASKS
-from playground.tasks.base import TaskFailure
+from playground.tasks.base import Task, TaskFailure
 
 
 api = NinjaAPI(title="LayerLab API", version="1", urls_namespace="api", auth=Visitor())
@@ -95,18 +96,21 @@ def csrf_token(request):
 @api.get("/tasks", response=answers({200: list[TaskOut]}), by_alias=True,
          summary="The kinds of training a run can do, with their default configuration and its JSON Schema")
 def list_tasks(request):
-    return [
-        {
-            "name": task.name,
-            "title": task.title,
-            "default_config": task.default_config(),
-            "schema": task.schema(),
-            "catalogue": task.catalogue(),
-            "controls": task.Controls.model_json_schema(),
-            "jobs": {kind: model.model_json_schema() for kind, model in task.Jobs.items()},
-        }
-        for task in TASKS.values()
-    ]
+    # Only the catalogue can change while the server runs (a dataset fetched); the rest is read once.
+    return [{**task_description(task), "catalogue": task.catalogue()} for task in TASKS.values()]
+
+
+@functools.cache
+def task_description(task: type[Task]) -> dict[str, Any]:
+    """What never changes about a task: its names, default configuration and JSON Schemas (slow to make)."""
+    return {
+        "name": task.name,
+        "title": task.title,
+        "default_config": task.default_config(),
+        "schema": task.schema(),
+        "controls": task.Controls.model_json_schema(),
+        "jobs": {kind: model.model_json_schema() for kind, model in task.Jobs.items()},
+    }
 
 
 PREVIEWS = [name for name, task in TASKS.items() if hasattr(task, "preview")]

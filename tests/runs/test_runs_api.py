@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from playground.runs import store
+from playground.runs.api import task_description
 from playground.runs.models import Run
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +224,29 @@ def test_controls_are_checked_against_the_runs_task_and_kept_on_the_run(alice):
     alice.post(f"/api/runs/{basics['id']}/cancel")
     ended = post(alice, f"/api/runs/{basics['id']}/control", {"learning_rate": 0.5})
     assert ended.status_code == 409 and "cancelled" in errors(ended)[0]["message"]
+
+
+
+@pytest.fixture
+def fresh_descriptions():
+    task_description.cache_clear()
+    yield
+    task_description.cache_clear()  # none made from a test's stand-ins stays
+
+
+def test_the_task_list_reads_each_catalogue_afresh_and_makes_the_schemas_once(client, monkeypatch, fresh_descriptions):
+    from playground.tasks import TASKS
+
+    basics = TASKS["basics"]
+    made = []
+    monkeypatch.setattr(basics, "schema", classmethod(lambda cls: made.append(1) or {"type": "object"}))
+    monkeypatch.setattr(basics, "catalogue", staticmethod(lambda: {"datasets": {"first": {}}}))
+
+    def listed():
+        return next(t for t in client.get("/api/tasks").json() if t["name"] == "basics")
+
+    assert listed()["catalogue"] == {"datasets": {"first": {}}}
+    monkeypatch.setattr(basics, "catalogue", staticmethod(lambda: {"datasets": {"second": {}}}))  # a dataset fetched
+    second = listed()
+    assert second["catalogue"] == {"datasets": {"second": {}}} and second["schema"] == {"type": "object"}
+    assert len(made) == 1
