@@ -102,8 +102,13 @@ def _cifar_set(name: str, data_dir: Path) -> ImageSet:
 
 def _glyph_set(name: str, data_dir: Path | None) -> ImageSet:
     train_count, test_count = SETS["glyphs"].sizes
-    return ImageSet(name, list(glyphs.CLASSES), glyphs.glyph_split("train", train_count),
-                    glyphs.glyph_split("test", test_count))
+    cache = glyph_cache(data_dir)
+    return ImageSet(name, list(glyphs.CLASSES), glyphs.glyph_split("train", train_count, cache),
+                    glyphs.glyph_split("test", test_count, cache))
+
+
+def glyph_cache(data_dir: Path | None) -> Path | None:
+    return Path(data_dir) / "glyphs" if data_dir is not None else None
 
 
 LOADERS: dict[str, Callable[[str, Path], ImageSet]] = {
@@ -123,7 +128,7 @@ def load_test_split(name: str, data_dir: Path | None) -> tuple[np.ndarray, np.nd
     if not available(name, data_dir):
         raise ImageSetMissing(f"{SETS[name].title} is not on this server; {how_to_get(name)}")
     if name == "glyphs":
-        return glyphs.glyph_split("test", SETS["glyphs"].sizes[1])
+        return glyphs.glyph_split("test", SETS["glyphs"].sizes[1], glyph_cache(data_dir))
     folder = catalog.folder(data_dir, catalog.CATALOG[name])  # type: ignore[arg-type]
     if name == "cifar-10":
         return cifar.read_split(folder / "cifar-10-batches-py", "test")

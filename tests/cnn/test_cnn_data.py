@@ -39,6 +39,29 @@ def test_glyphs_are_the_same_everywhere_and_every_class_is_there():
     assert first.mean() > 10  # not blank pictures
 
 
+
+def test_glyphs_are_drawn_once_and_read_back_after(tmp_path, monkeypatch):
+    glyphs.glyph_split.cache_clear()
+    expected, expected_labels = glyphs.make_glyphs(40, glyphs.TEST_SEED)
+    glyphs.glyph_split("test", 40, tmp_path)
+    assert len(list(tmp_path.glob("glyphs-test-40-*.npz"))) == 1
+    glyphs.glyph_split.cache_clear()  # as in a new training process
+    monkeypatch.setattr(glyphs, "make_glyphs", lambda count, seed: pytest.fail("drawn again"))
+    images, labels = glyphs.glyph_split("test", 40, tmp_path)
+    assert np.array_equal(images, expected) and np.array_equal(labels, expected_labels)
+    glyphs.glyph_split.cache_clear()
+
+
+def test_a_cut_short_glyph_file_is_drawn_again(tmp_path):
+    glyphs.glyph_split.cache_clear()
+    drawn, _ = glyphs.glyph_split("test", 40, tmp_path)
+    (saved,) = tmp_path.glob("glyphs-test-40-*.npz")
+    saved.write_bytes(saved.read_bytes()[:100])
+    glyphs.glyph_split.cache_clear()
+    again, _ = glyphs.glyph_split("test", 40, tmp_path)
+    assert np.array_equal(drawn, again) and saved.stat().st_size > 100
+    glyphs.glyph_split.cache_clear()
+
 def test_mnist_from_its_idx_files_trains(tmp_path):
     write_mnist(tmp_path / "datasets" / "mnist")
     assert load_image_set("mnist", tmp_path).shape == (1, 28, 28)
