@@ -27,7 +27,7 @@ from multiprocessing.connection import wait
 from django.conf import settings
 from django.db import close_old_connections, connection
 
-from playground.runs import abandoned, queue, scheduler, store
+from playground.runs import abandoned, queue, quotas, scheduler, store
 from playground.runs.executor_interface import Executor
 from playground.runs.models import Run
 from playground.runs.publish import publish_events
@@ -58,6 +58,7 @@ class Slot:
     run_id: int | None = None
     owner_key: str = ""
     started_at: float = 0.0
+    time_limit: float = 0.0  # seconds this run may train: its owner's role's limit
     kill_at: float | None = None
     end_reason: str = ""
     # A spare that dies before it is ready is started again after a pause that doubles each time.
@@ -220,9 +221,9 @@ class LocalExecutor(Executor):
         if active is None:
             return
         now = time.monotonic()
-        if slot.kill_at is None and now - slot.started_at > self.time_limit:
+        if slot.kill_at is None and now - slot.started_at > slot.time_limit:
             slot.kill_at = now + self.grace
-            slot.end_reason = f"the run was stopped after the time limit of {int(self.time_limit)} seconds"
+            slot.end_reason = f"the run was stopped after the time limit of {int(slot.time_limit)} seconds"
             store.request_stop(slot.run_id, slot.end_reason)
         if slot.kill_at is not None and now > slot.kill_at and active.process.is_alive():
             self._kill(active)  # its end is recorded on the next turn, after its pipe is drained
@@ -269,7 +270,7 @@ class LocalExecutor(Executor):
                 return
             if not store.claim_run(run_id, worker=f"local:{os.getpid()}:{slot.index}"):
                 continue
-            run = Run.objects.only("owner_id", "session_key").get(pk=run_id)
+            run = Run.objects.select_related("owner").get(pk=run_id)
             proc, slot.spare = slot.spare, None
             try:
                 proc.conn.send(run_id)
@@ -279,6 +280,7 @@ class LocalExecutor(Executor):
                 continue
             slot.active, slot.run_id, slot.owner_key = proc, run_id, run.owner_key
             slot.started_at, slot.kill_at, slot.end_reason = time.monotonic(), None, ""
+            slot.time_limit = min(self.time_limit, quotas.run_seconds(run))
 
     def _keep_spares(self) -> None:
         """Give every slot a spare, unless its last one died young and its pause is not over."""

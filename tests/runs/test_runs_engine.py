@@ -161,6 +161,14 @@ def test_a_run_over_the_time_limit_fails_saying_so(executor, alice, monkeypatch)
     assert store.events_after(run_id, 0, 100_000)[-1]["data"] == {"status": "failed", "error": run.error}
 
 
+
+def test_a_run_stops_at_its_owners_roles_time_limit(executor, alice, settings):
+    settings.LAYERLAB_ROLE_LIMITS = {"anonymous": {"run_seconds": 1}}
+    run_id = start(alice, LONG)
+    wait_for(ended(run_id), timeout=60)
+    run = Run.objects.get(pk=run_id)
+    assert (run.status, run.error) == ("failed", "the run was stopped after the time limit of 1 seconds")
+
 def test_a_run_that_records_too_many_events_ends_failed_keeping_what_it_recorded(executor, alice, settings):
     settings.LAYERLAB_RUN_MAX_EVENTS = 40
     run_id = start(alice, {**QUICK, "epochs": 60})  # about 200 events if nothing stopped it
