@@ -86,6 +86,12 @@ class GuardedRequest(WebRequest):
     body_seen = 0
     refused_body = False
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Twisted would parse a form body itself, for nothing (Daphne hands the raw body on), and
+        # answer a malformed multipart one with a bare 400 that is not the API's JSON.
+        self._parsePOSTFormSubmission = False
+
     def gotLength(self, length):
         connection = self.transport
         if not isinstance(connection, GuardedConnection):

@@ -134,3 +134,11 @@ def test_a_client_that_sends_an_over_limit_body_at_full_speed_still_reads_the_41
             answer += chunk
     assert status_and_message(answer)[0] == 413
     assert kept(data_dir) == before
+
+
+@pytest.mark.parametrize("body", [f"--{BOUNDARY}--\r\n".encode(), b"--not-the-boundary\r\ngarbage", b"\x00\xff" * 10])
+def test_a_malformed_multipart_body_is_answered_with_the_apis_json(site, body):
+    url, _ = site
+    for path in ("/api/uploads", "/api/runs"):
+        status, answer = post(url, path, body, f"multipart/form-data; boundary={BOUNDARY}")
+        assert 400 <= status < 500 and answer["errors"][0]["message"], (path, status, answer)
