@@ -5,12 +5,15 @@ schemathesis lives in its own environment (its pins are not the project's):
     python3 -m venv /tmp/schemathesis && /tmp/schemathesis/bin/pip install schemathesis==4.32.5
     .venv/bin/python tools/fuzz_api.py --schemathesis /tmp/schemathesis/bin/schemathesis --cases 1000
 
-It starts Daphne on a free loopback port with a throw-away data directory and no
-training (runs only queue; quotas raised so that they do not answer instead of the
-handlers), opens a session (cookie and CSRF token) that owns one run, and runs
-schemathesis with every check against /api/openapi.json: as that session, with
-that run's owner token, and with the run's id in every path that takes one. It
-prints the operations, the cases, the server errors and the schema violations.
+It starts the site's server (``python -m playground.server``, Daphne with its
+guards) on a free loopback port with a throw-away data directory and no training
+(runs only queue; quotas raised so that they do not answer instead of the
+handlers). It signs up the first account, a teacher, who owns a run, a course,
+an assignment and a spare API token, and runs schemathesis with every check
+against /api/openapi.json: as that teacher (a personal API token, which a
+fuzzed sign-out cannot end), with those ids in every path that takes one (the
+spare token's for the path that deletes one). It prints the operations, the
+cases, the server errors and the schema violations.
 """
 from __future__ import annotations
 
@@ -39,6 +42,9 @@ expected-statuses = ["2xx", "400", "403", "404", "409", "429"]
 
 [parameters]
 "path.run_id" = {run_id}
+"path.course_id" = {course_id}
+"path.assignment_id" = {assignment_id}
+"path.token_id" = {token_id}
 """
 
 
@@ -53,32 +59,42 @@ def free_port() -> int:
 def start_server(data_dir: Path, port: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LAYERLAB_", "DJANGO_"))}
     env.update(LAYERLAB_DATA_DIR=str(data_dir), LAYERLAB_EXECUTOR="none", DJANGO_SETTINGS_MODULE="playground.settings",
-               LAYERLAB_RUN_QUOTA_ANONYMOUS="1000000", LAYERLAB_RUN_QUOTA_PER_ADDRESS="1000000")
+               LAYERLAB_RUN_QUOTA_ANONYMOUS="1000000", LAYERLAB_RUN_QUOTA_PER_ADDRESS="1000000",
+               LAYERLAB_ROLE_LIMITS='{"teacher": {"runs": 1000000}}', LAYERLAB_FIRST_USER_IS_TEACHER="1")
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-    return subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "playground.asgi:application"],
+    return subprocess.Popen([sys.executable, "-m", "playground.server", "-b", "127.0.0.1", "-p", str(port)],
                             cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=open(data_dir / "server.log", "w"))
 
 
-def open_session(base: str) -> tuple[dict[str, str], int]:
-    """Headers of a browser session that owns one queued run, and that run's id."""
+def open_session(base: str) -> tuple[dict[str, str], dict[str, int]]:
+    """Headers that act as a teacher owning a run, a course and an assignment; the ids for the paths."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     deadline = time.monotonic() + 60
     while True:
         try:
-            token = json.load(opener.open(f"{base}/api/csrf", timeout=5))["csrftoken"]
+            opener.open(f"{base}/api/csrf", timeout=5)
             break
         except OSError:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
-    request = urllib.request.Request(f"{base}/api/runs", data=json.dumps({"task": "basics"}).encode(),
-                                     headers={"Content-Type": "application/json", "X-CSRFToken": token})
-    run = json.load(opener.open(request, timeout=10))
-    cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
-    headers = {"Cookie": cookies, "X-CSRFToken": token, "Authorization": f"Bearer {run['owner_token']}"}
-    return headers, run["id"]
+
+    def post(path: str, body: dict, headers: dict[str, str] | None = None) -> dict:
+        token = json.load(opener.open(f"{base}/api/csrf", timeout=5))["csrftoken"]  # new after signing up
+        request = urllib.request.Request(f"{base}/api/{path}", data=json.dumps(body).encode(), headers={
+            "Content-Type": "application/json", "X-CSRFToken": token, **(headers or {})})
+        return json.load(opener.open(request, timeout=10))
+
+    post("auth/signup", {"username": "fuzzing-teacher", "password": "a long enough password 1", "email": "t@example.org"})
+    personal = post("auth/tokens", {"name": "fuzzing"})["token"]
+    spare = post("auth/tokens", {"name": "spare, for DELETE"})["id"]
+    teacher = {"Authorization": f"Bearer {personal}"}
+    run = post("runs", {"task": "basics"}, teacher)
+    course = post("courses", {"name": "Fuzzing 101"}, teacher)
+    assignment = post(f"courses/{course['id']}/assignments", {"title": "Spirals", "task": "basics"}, teacher)
+    return teacher, {"run_id": run["id"], "course_id": course["id"], "assignment_id": assignment["id"], "token_id": spare}
 
 
 def summarise(events_path: Path) -> dict:
@@ -111,9 +127,9 @@ def main() -> int:
         server = start_server(data_dir, port)
         try:
             base = f"http://127.0.0.1:{port}"
-            headers, run_id = open_session(base)
+            headers, ids = open_session(base)
             config = data_dir / "schemathesis.toml"
-            config.write_text(CONFIG.format(run_id=run_id))
+            config.write_text(CONFIG.format(**ids))
             report_dir = data_dir / "report"
             command = [args.schemathesis, "--config-file", str(config), "run", f"{base}/api/openapi.json",
                        "--checks", "all", "--max-examples", str(args.cases), "--seed", str(args.seed),
