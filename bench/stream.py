@@ -119,6 +119,7 @@ class OtherRequests:
     def __init__(self, url: str, pause: float = 0.2):
         self.url, self.pause = url, pause
         self.seconds: dict[str, list[float]] = {path: [] for path in OTHER_REQUESTS}
+        self.asked: dict[str, list[float]] = {path: [] for path in OTHER_REQUESTS}  # when (time.time())
         self.failures: Counter = Counter()
 
     def sample(self, count: int) -> None:
@@ -128,11 +129,12 @@ class OtherRequests:
                 self.ask(path)
 
     def ask(self, path: str) -> None:
-        start = time.perf_counter()
+        start, asked = time.perf_counter(), time.time()
         try:
             with urllib.request.urlopen(self.url + path, timeout=30) as response:
                 response.read()
             self.seconds[path].append(time.perf_counter() - start)
+            self.asked[path].append(asked)
         except OSError as error:
             self.failures[f"{path}: {type(error).__name__}: {error}"] += 1
 
@@ -146,7 +148,7 @@ class OtherRequests:
 
     def stop(self) -> None:
         self.halt.set()
-        self.seconds, self.failures = self.answers.recv()
+        self.seconds, self.asked, self.failures = self.answers.recv()
         self.process.join()
 
 
@@ -157,7 +159,7 @@ def ask_until_halted(url: str, pause: float, halt, answers) -> None:
         for path in OTHER_REQUESTS:
             others.ask(path)
         halt.wait(pause)
-    answers.send((others.seconds, others.failures))
+    answers.send((others.seconds, others.asked, others.failures))
 
 
 async def loop_lag(samples: array, stop: asyncio.Event, period: float = 0.01) -> None:
@@ -262,6 +264,9 @@ def report(site: Site, clients: list[Client], lag: array, started: float, cpu: d
     for error, count in (idle.failures + busy.failures).most_common(3):
         print(f"    {count} x {error}")
     others = [x for path in OTHER_REQUESTS for x in busy.seconds[path]]
+    settled = [x for path in OTHER_REQUESTS for x, t in zip(busy.seconds[path], busy.asked[path]) if t > all_connected]
+    print(f"  other requests asked once all {len(clients)} clients had connected: {len(settled)}, "
+          f"p50 {ms(0.5, settled)}, p99 {ms(0.99, settled)}, max {ms(1.0, settled)}")
     print(f"  p99 {ms(0.99)} (target <= {1000 * TARGET_P99:.0f} ms); events lost {faults['lost']} (target 0); "
           f"handshakes failed {refused} (target 0); "
           f"other requests p99 {ms(0.99, others)} (target <= {1000 * TARGET_OTHER_P99:.0f} ms)")

@@ -37,6 +37,12 @@ PAGE = 1000  # events per store read, and at most per WebSocket message (LAYERLA
 # layer may have dropped the run's last messages, after which no later batch reveals the gap.
 QUIET_SECONDS = 1.0
 FAN_OUT_STRIDE = 50  # sockets sent to between two turns of the event loop for everything else
+# After sending to every socket, a feed rests this many times as long as that took (at most
+# FAN_OUT_MAX_REST seconds) before it sends again; what comes meanwhile goes out together.
+# Twenty watchers rest a few milliseconds; a class of 500 rests a few tenths of a second,
+# in fewer, larger messages, so the other requests of the process are still answered.
+FAN_OUT_REST = 3.0
+FAN_OUT_MAX_REST = 0.5
 
 
 @database_sync_to_async
@@ -79,6 +85,7 @@ class RunFeed:
         self.last_live = self.loop.time()
         self.channel: str | None = None
         self._reading = asyncio.Lock()
+        self._news = asyncio.Event()  # events came that the sockets have not been sent
         self._messages: dict[tuple[int, int], str] = {}
         self._tasks: list[asyncio.Task] = []
         self.loaded = asyncio.ensure_future(self._load())
@@ -102,7 +109,7 @@ class RunFeed:
         self._append_events(events)
         if more:
             await self.read_store()
-        self._tasks = [asyncio.create_task(self._listen())]
+        self._tasks = [asyncio.create_task(self._listen()), asyncio.create_task(self._send_news())]
         if not self.ended:
             self._tasks.append(asyncio.create_task(self._look_in_store_when_quiet()))
 
@@ -171,7 +178,7 @@ class RunFeed:
             # Events are published only after they are stored, so the gap is there to read.
             await self.read_store()
         self._append(range(first, first + len(texts)), texts, ended)
-        await self.fan_out()
+        self._news.set()
 
     async def _look_in_store_when_quiet(self) -> None:
         while not self.ended:
@@ -181,7 +188,7 @@ class RunFeed:
                     await self.read_store()
                 except Exception:
                     log.exception("looking in the store for run %s failed", self.run_id)
-                await self.fan_out()
+                self._news.set()
 
     # --- the sockets ---------------------------------------------------------------------------
 
@@ -196,6 +203,14 @@ class RunFeed:
         """Start sending to an accepted socket what the feed holds past ``after``, then everything that comes."""
         watch.sent = after
         await self.flush(watch)
+
+    async def _send_news(self) -> None:
+        while True:
+            await self._news.wait()
+            self._news.clear()
+            started = self.loop.time()
+            await self.fan_out()
+            await asyncio.sleep(min(FAN_OUT_MAX_REST, FAN_OUT_REST * (self.loop.time() - started)))
 
     async def fan_out(self) -> None:
         for count, watch in enumerate(list(self.watches), 1):
