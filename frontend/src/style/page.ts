@@ -1,10 +1,12 @@
 /** The Style page: wires state, picture choices, the layer chooser, the estimate, the trainer and the run view together. */
 import { apiGet, apiPost, type ApiProblem } from "../shared/api";
 import { byId, debounce, formatBytes, h } from "../shared/dom";
-import { choiceText, fieldControl, type FieldControl, type FieldOptions } from "../shared/fields";
+import { choiceText, fieldControl, showFieldErrors, type FieldControl, type FieldOptions } from "../shared/fields";
 import { lessonsSection } from "../shared/lessons";
+import { followAddress } from "../shared/pagecontext";
 import { presetConfig, type Preset } from "../shared/presets";
-import { Trainer, type TrainerState } from "../shared/trainer";
+import { showPageErrors, showRunLink, showTrainerState, wireRunButtons } from "../shared/runbar";
+import { Trainer } from "../shared/trainer";
 import { showGallery } from "./gallery";
 import { LayerChooser, type VggLayer } from "./layers";
 import { buildSkeleton } from "./layout";
@@ -56,7 +58,6 @@ export class StylePage {
   private readonly liveFields: string[];
   private readonly catalogue: StyleCatalogue;
   private readonly thumbnails: Record<string, string>;
-  private writtenHash = "";
   private estimateCount = 0;
   private readonly estimateSoon = debounce(() => void this.loadEstimate(), 200);
 
@@ -89,10 +90,7 @@ export class StylePage {
       config: () => this.state.config(),
       onRun: (run) => {
         this.showErrors([]);
-        const link = byId<HTMLAnchorElement>("run-link");
-        link.href = `/runs/${run.id}`;
-        link.textContent = `Run ${run.id}: open its page`;
-        link.hidden = false;
+        showRunLink(run);
         this.view.reset(Number(this.state.values.iterations));
         this.view.showRun(run);
       },
@@ -100,20 +98,14 @@ export class StylePage {
         this.view.handle(events);
         if (events.some((e) => e.type === "status" && e.data.status === "succeeded")) void this.refreshGallery();
       },
-      onState: (trainerState) => this.showTrainerState(trainerState),
+      onState: showTrainerState,
       onErrors: (problems) => this.showErrors(problems),
     });
     byId("lessons-slot").append(lessonsSection(this.state.task.catalogue?.lessons ?? [], (preset) => void this.applyPreset(preset)));
-    byId("train-button").addEventListener("click", () => {
-      const trainerState = this.trainer.state;
-      if (trainerState === "running" || trainerState === "queued") void this.trainer.pause();
-      else if (trainerState === "paused") void this.trainer.resume();
-      else if (trainerState !== "starting") void this.trainer.train();
-    });
-    byId("stop-button").addEventListener("click", () => void this.trainer.stop());
-    window.addEventListener("hashchange", () => this.hashChanged());
+    wireRunButtons(this.trainer);
+    followAddress(this.state, null, () => this.addressRead());
     this.refresh();
-    this.showTrainerState("idle");
+    showTrainerState("idle");
     void this.loadEstimate();
     void this.loadUploads();
     void this.loadWeights();
@@ -166,24 +158,8 @@ export class StylePage {
     add("seed", "more-slot", { label: "Seed" });
   }
 
-  private showTrainerState(trainerState: TrainerState): void {
-    const train = byId<HTMLButtonElement>("train-button");
-    const active = trainerState === "running" || trainerState === "queued" || trainerState === "paused";
-    train.textContent = trainerState === "paused" ? "Resume" : active ? "Pause" : "Train";
-    train.disabled = trainerState === "starting";
-    byId("stop-button").hidden = !active;
-    document.body.dataset.training = trainerState;
-  }
-
   private showErrors(problems: ApiProblem[]): void {
-    const rest: ApiProblem[] = [];
-    for (const control of this.controls.values()) control.setError("");
-    for (const problem of problems) {
-      const control = this.controls.get(problem.path.replace(/^config\./, ""));
-      if (control) control.setError(problem.message);
-      else rest.push(problem);
-    }
-    byId("page-errors").replaceChildren(...rest.map((p) => h("p", {}, sentence(p.message))));
+    showPageErrors(showFieldErrors(this.controls, problems), (p) => sentence(p.message));
   }
 
   /** Applies one control's change; a loss weight reaches the run in progress, anything else ends it. */
@@ -217,9 +193,8 @@ export class StylePage {
     void this.trainer.train();
   }
 
-  private hashChanged(): void {
-    if (location.hash.replace(/^#/, "") === this.writtenHash) return;
-    this.state.readHash(location.hash);
+  /** The page brought up to an address the visitor changed. */
+  private addressRead(): void {
     void this.trainer.forget();
     this.refresh();
     void this.loadEstimate();
@@ -232,8 +207,7 @@ export class StylePage {
     this.controls.get("learning_rate")?.element.toggleAttribute("hidden", values.optimizer !== "adam");
     this.layers.setChoice({ content: this.state.list("content_layers"), style: this.state.list("style_layers"), weights: this.state.list("style_layer_weights") });
     this.showChosen();
-    this.writtenHash = this.state.hash();
-    if (location.hash.replace(/^#/, "") !== this.writtenHash) history.replaceState(null, "", `#${this.writtenHash}`);
+    this.state.writeAddress();
   }
 
   /** The chosen content and style side by side, large. */
