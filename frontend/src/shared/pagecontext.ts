@@ -60,10 +60,10 @@ export function withLocks<T extends Record<string, unknown>>(values: T, assignme
   return { ...values, ...locked };
 }
 
-/** The assignment's metric in words: "test accuracy (higher is better)". */
+/** The assignment's metric in words: "test accuracy (higher is better)", Style's "total loss (lower is better)". */
 export function metricWords(metric: string, higherIsBetter: boolean): string {
   const [split, field] = metric.split(".");
-  return `${split} ${field} (${higherIsBetter ? "higher" : "lower"} is better)`;
+  return `${split === "loss" ? `${field} loss` : `${split} ${field}`} (${higherIsBetter ? "higher" : "lower"} is better)`;
 }
 
 /**

@@ -18,5 +18,5 @@ void startTaskPage({
   task: "style",
   title: "Style",
   state: (task) => new StyleState(task),
-  build: ({ root, state }) => new StylePage(root, state, thumbnails()),
+  build: ({ root, state, assignment }) => new StylePage(root, state, thumbnails(), assignment),
 });

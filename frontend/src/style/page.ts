@@ -1,9 +1,10 @@
 /** The Style page: wires state, picture choices, the layer chooser, the estimate, the trainer and the run view together. */
 import { apiGet, apiPost, type ApiProblem } from "../shared/api";
+import { lockAreas } from "../shared/assignmentbar";
 import { byId, debounce, formatBytes, h } from "../shared/dom";
 import { choiceText, fieldControl, showFieldErrors, type FieldControl, type FieldOptions } from "../shared/fields";
 import { lessonsSection } from "../shared/lessons";
-import { followAddress } from "../shared/pagecontext";
+import { followAddress, withLocks, type Assignment } from "../shared/pagecontext";
 import { presetConfig, type Preset } from "../shared/presets";
 import { showPageErrors, showRunLink, showTrainerState, wireRunButtons } from "../shared/runbar";
 import { Trainer } from "../shared/trainer";
@@ -58,23 +59,28 @@ export class StylePage {
   private readonly liveFields: string[];
   private readonly catalogue: StyleCatalogue;
   private readonly thumbnails: Record<string, string>;
+  /** The assignment the page works on: its locked fields keep the assignment's values. */
+  private readonly assignment: Assignment | null;
   private estimateCount = 0;
   private readonly estimateSoon = debounce(() => void this.loadEstimate(), 200);
 
-  constructor(root: HTMLElement, state: StyleState, thumbnails: Record<string, string>) {
+  constructor(root: HTMLElement, state: StyleState, thumbnails: Record<string, string>, assignment: Assignment | null = null) {
     this.state = state;
     this.thumbnails = thumbnails;
+    this.assignment = assignment;
     this.catalogue = state.task.catalogue as unknown as StyleCatalogue;
     this.liveFields = liveFields(state.task);
     buildSkeleton(root);
     this.buildPickers();
     this.layers = new LayerChooser(this.catalogue.layers, (choice) => {
-      this.state.values.content_layers = choice.content;
-      this.state.values.style_layers = choice.style;
-      this.state.values.style_layer_weights = choice.weights;
-      this.changed(["content_layers", "style_layers", "style_layer_weights"]);
+      const chosen = { content_layers: choice.content, style_layers: choice.style, style_layer_weights: choice.weights };
+      const free = Object.entries(chosen).filter(([name]) => !this.isLocked(name));
+      for (const [name, value] of free) this.state.values[name] = value;
+      this.changed(free.map(([name]) => name));
     });
     byId("layers-slot").append(this.layers.element);
+    // The chooser sets its three fields together: any of them locked makes it inert (refresh shows the assignment's choice).
+    if (assignment) lockAreas(assignment.locked, { content_layers: "layers-slot", style_layers: "layers-slot", style_layer_weights: "layers-slot" });
     this.buildControls();
     byId("losses-key").append(lossesKey());
     this.view = new StyleRunView({
@@ -103,7 +109,7 @@ export class StylePage {
     });
     byId("lessons-slot").append(lessonsSection(this.state.task.catalogue?.lessons ?? [], (preset) => void this.applyPreset(preset)));
     wireRunButtons(this.trainer);
-    followAddress(this.state, null, () => this.addressRead());
+    followAddress(this.state, assignment, () => this.addressRead());
     this.refresh();
     showTrainerState("idle");
     void this.loadEstimate();
@@ -117,6 +123,7 @@ export class StylePage {
     const byRole = (role: string) => Object.fromEntries(Object.entries(pictures).sort(([, a], [, b]) => Number(b.role === role) - Number(a.role === role)));
     const add = (field: string, slot: string, legend: string, role: string, none?: string) => {
       const picker = new PicturePicker({
+        field,
         legend,
         builtins: byRole(role),
         thumbnails: this.thumbnails,
@@ -164,9 +171,14 @@ export class StylePage {
 
   /** Applies one control's change; a loss weight reaches the run in progress, anything else ends it. */
   change(name: string, value: unknown): void {
+    if (this.isLocked(name)) return;
     this.state.values[name] = value as never;
     if (this.liveFields.includes(name) && typeof value === "number") void this.sendControl(name, value);
     this.changed([name]);
+  }
+
+  private isLocked(name: string): boolean {
+    return this.assignment?.locked.includes(name) ?? false;
   }
 
   /** Tells the running run a new weight; the run's own log line then says from which iteration it counts. */
@@ -186,7 +198,8 @@ export class StylePage {
   }
 
   private async applyPreset(preset: Preset): Promise<void> {
-    this.state.values = { ...this.state.values, ...presetConfig(preset, this.state.defaults), content: this.state.values.content, style: this.state.values.style } as never;
+    const values = { ...this.state.values, ...presetConfig(preset, this.state.defaults), content: this.state.values.content, style: this.state.values.style };
+    this.state.values = withLocks(values, this.assignment) as never;
     await this.trainer.forget();
     this.refresh();
     void this.loadEstimate();

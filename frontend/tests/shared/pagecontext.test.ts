@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from "vitest";
-import { followAddress, openState, readAddress, withLocks, type Assignment } from "../../src/shared/pagecontext";
+import { followAddress, metricWords, openState, readAddress, withLocks, type Assignment } from "../../src/shared/pagecontext";
 import { PageState } from "../../src/shared/state";
 import type { TaskInfo } from "../../src/shared/tasks";
 
@@ -30,6 +30,11 @@ describe("what a page was opened with", () => {
   afterEach(() => {
     document.body.replaceChildren();
     history.replaceState(null, "", "/");
+  });
+
+  it("says an assignment's metric in words", () => {
+    expect(metricWords("test.accuracy", true)).toBe("test accuracy (higher is better)");
+    expect(metricWords("loss.total", false)).toBe("total loss (lower is better)");
   });
 
   it("puts an assignment's locked settings back", () => {
