@@ -23,20 +23,22 @@ def person(name: str, role: str = "student") -> Client:
 
 
 def finished_run(owner: Client | None, config: dict[str, Any] | None = None, *, accuracy: float = 0.9,
-                 loss: float = 0.2, status: str = "succeeded", visibility: str = "link", task: str = "basics"):
-    """A run of `task` owned by `owner` (None: an anonymous session "anon"), with a last train and test report."""
+                 loss: float = 0.2, status: str = "succeeded", visibility: str = "link", task: str = "basics",
+                 reports: list[dict[str, Any]] | None = None):
+    """A run of `task` owned by `owner` (None: an anonymous session "anon"), with a last train and test report
+    (or the metric events' data `reports`, for a task that reports other splits)."""
     full = TASKS[task].Config.model_validate(config or {}).model_dump(mode="json")
     owner_fields = {"owner": owner.user, "session_key": ""} if owner is not None else {"owner": None, "session_key": "anon"}
     run = store.create_run(task, full, **owner_fields)
     now = time.time()
-    events = [
-        {"seq": 2, "type": "status", "step": None, "data": {"status": "running", "device": "cpu"}, "time": now},
-        {"seq": 3, "type": "metric", "step": 10, "data": {"split": "train", "epoch": 1, "loss": loss + 0.3, "accuracy": accuracy - 0.2}, "time": now},
-        {"seq": 4, "type": "metric", "step": 20, "data": {"split": "train", "epoch": 2, "loss": loss, "accuracy": accuracy}, "time": now},
-        {"seq": 5, "type": "metric", "step": 20, "data": {"split": "test", "epoch": 2, "loss": loss + 0.05, "accuracy": accuracy}, "time": now},
-    ]
+    if reports is None:
+        reports = [{"split": "train", "epoch": 1, "loss": loss + 0.3, "accuracy": accuracy - 0.2},
+                   {"split": "train", "epoch": 2, "loss": loss, "accuracy": accuracy},
+                   {"split": "test", "epoch": 2, "loss": loss + 0.05, "accuracy": accuracy}]
+    events = [{"seq": 2, "type": "status", "step": None, "data": {"status": "running", "device": "cpu"}, "time": now}]
+    events += [{"seq": 3 + i, "type": "metric", "step": 10 * data.get("epoch", i + 1), "data": data, "time": now} for i, data in enumerate(reports)]
     if status != "running":
-        events.append({"seq": 6, "type": "status", "step": None, "data": {"status": status}, "time": now})
+        events.append({"seq": 3 + len(reports), "type": "status", "step": None, "data": {"status": status}, "time": now})
     store.record_events({run.pk: events})
     run.refresh_from_db()
     if visibility != run.visibility:

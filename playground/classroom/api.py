@@ -27,7 +27,8 @@ from playground.runs.schemas import BODY_ERRORS, WRITE_ERRORS, Body, answers
 from playground.tasks import TASKS
 
 router = Router(tags=["classroom"])
-METRIC = re.compile(r"^(train|test|val)\.[a-z_]{1,40}$")
+# A split and a field of a run's metric events: Style reports its losses as the split "loss".
+METRIC = re.compile(r"^(train|test|val|loss)\.[a-z_]{1,40}$")
 
 
 class CourseIn(Body):
@@ -193,8 +194,11 @@ def create_assignment(request, course_id: int, payload: AssignmentIn):
                for i, name in enumerate(payload.allowed_layers) if name not in palette]
     if payload.max_epochs is not None and "epochs" not in config:
         errors.append({"path": "max_epochs", "message": f"{payload.task} runs have no epochs to limit"})
+    if not hasattr(TASKS[payload.task], "net_spec"):  # Style optimises a picture through a fixed network
+        errors += [{"path": name, "message": f"{payload.task} runs have no network of their own to limit"}
+                   for name, value in (("max_params", payload.max_params), ("allowed_layers", payload.allowed_layers)) if value]
     if not METRIC.match(payload.metric):
-        errors.append({"path": "metric", "message": 'the metric is a split and a field, such as "test.accuracy" or "test.loss"'})
+        errors.append({"path": "metric", "message": 'the metric is a split and a field, such as "test.accuracy", "test.loss" or "loss.total"'})
     if errors:
         raise ApiError(400, errors=errors)
     assignment = Assignment(

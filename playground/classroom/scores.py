@@ -15,8 +15,9 @@ from playground.runs.models import Run
 
 
 def metric_words(metric: str) -> str:
+    """"test accuracy"; Style's losses, reported as the split "loss", read "total loss"."""
     split, _, field = metric.partition(".")
-    return f"{split} {field}"
+    return f"{field} loss" if split == "loss" else f"{split} {field}"
 
 
 def better_first(assignment: Assignment):

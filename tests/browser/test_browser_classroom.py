@@ -4,6 +4,9 @@ The teacher makes a course and an assignment (a locked learning rate, a paramete
 from a shared Basics configuration; the student joins with the code, opens the assignment on the
 Basics page (the locked field locked), trains and submits; a network over budget is refused with
 its sentence; the teacher's dashboard updates live; the leaderboard and the CSV hold the submission.
+On the CNN page the locked fields hold against the address, the builder and the presets. A Style
+assignment (made with the form, its weight locked, scored by the total loss) is opened, trained
+and submitted the same way.
 """
 import re
 
@@ -11,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from people import make_person, sign_in
+from share_link import share
 
 pytestmark = pytest.mark.browser
 
@@ -28,10 +32,7 @@ def test_a_teacher_and_a_student_run_an_assignment(open_page, server_env, server
 
     # The teacher shares a Basics configuration and makes a course.
     teacher.goto(f"{server_url}/basics#{START}")
-    teacher.get_by_role("button", name="Share").click()
-    link = teacher.get_by_label("Link to these settings")
-    expect(link).to_have_value(re.compile(r"/s/[\w-]+$"))
-    shared = link.input_value()
+    shared = share(teacher)
     teacher.goto(f"{server_url}/classes")
     teacher.get_by_label("Course name").fill("Deep learning 101")
     teacher.get_by_role("button", name="Create the course").click()
@@ -130,3 +131,49 @@ def test_locked_fields_hold_everywhere_on_the_cnn_page(open_page, server_env, se
     expect(student.locator("#builder-slot")).to_have_class(re.compile(r"\blocked-area\b"))
     expect(student.locator("#preset-slot")).to_have_class(re.compile(r"\blocked-area\b"))
     expect(student.get_by_role("button", name=re.compile(r"^Submit"))).to_be_disabled()
+
+
+def test_a_style_assignment_with_a_locked_weight_is_worked_on_and_submitted(open_page, server_env, server_url):
+    teacher, student = open_page(), open_page()
+    sign_in(teacher, server_url, make_person(server_env, "greta", "teacher"))
+    sign_in(student, server_url, make_person(server_env, "gus"))
+    course = api_post(teacher, server_url, "courses", {"name": "Pictures"})
+    api_post(student, server_url, "courses/join", {"code": course["join_code"]})
+
+    # The teacher shares small Style settings and sets them with the style weight locked.
+    teacher.goto(f"{server_url}/style#size=32&iterations=5&picture_every=5&style_weight=500")
+    shared = share(teacher)
+    teacher.goto(f"{server_url}/classes/{course['id']}")
+    form = teacher.locator(".new-assignment")
+    form.get_by_label("Title").fill("Paint it small")
+    form.get_by_label("Page", exact=True).select_option("style")
+    expect(form.get_by_label("Most epochs allowed")).to_be_hidden()  # Style counts iterations, not epochs
+    expect(form.get_by_label("What counts")).to_have_value("loss.total|min")
+    form.get_by_label("Starting settings").fill(shared)
+    form.get_by_label("Style weight", exact=True).check()
+    form.get_by_role("button", name="Set the assignment").click()
+    teacher.wait_for_url(re.compile(r"/assignments/\d+$"))
+    assignment_id = teacher.url.rsplit("/", 1)[1]
+
+    # The student's page: the bar, the rules, the locked weight holding against the address.
+    student.goto(f"{server_url}/assignments/{assignment_id}/work#style_weight=9")
+    bar = student.locator(".assignment-bar")
+    expect(bar).to_contain_text("Paint it small")
+    expect(bar.locator(".rules")).to_contain_text("Scored by total loss (lower is better).")
+    expect(bar.locator(".rules")).to_contain_text("Locked: Style weight.")
+    weight = student.locator('[data-field="style_weight"] input')
+    expect(weight).to_be_disabled()
+    expect(weight).to_have_value("500")
+    expect(student.get_by_label("Size (px)")).to_have_value("32")
+    expect(student.get_by_role("button", name="Submit")).to_be_disabled()
+
+    student.get_by_role("button", name="Train").click()
+    expect(student.locator("#status-line")).to_contain_text("Finished", timeout=90_000)
+    student.get_by_role("button", name=re.compile(r"^Submit run \d+$")).click()
+    result = student.locator(".assignment-result")
+    expect(result).to_contain_text("Submitted run", timeout=10_000)
+    run_id = int(re.search(r"Submitted run (\d+)", result.text_content()).group(1))
+
+    submissions = teacher.request.get(f"{server_url}/api/assignments/{assignment_id}/submissions").json()
+    assert [(s["student"], s["run"]) for s in submissions] == [("gus", run_id)]
+    assert submissions[0]["score"] > 0

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from people import make_person, sign_in
+from share_link import share
 from test_browser_screenshots import SHOTS
 from test_browser_screenshots import shoot as shoot_now
 
@@ -55,10 +56,7 @@ def test_classroom_screenshots(open_page, server_env, server_url, size, expected
         sign_in(page, server_url, people[name])
 
     teacher.goto(f"{server_url}/basics#{START}")
-    teacher.get_by_role("button", name="Share").click()
-    shared = teacher.get_by_label("Link to these settings")
-    expect(shared).to_have_value(re.compile(r"/s/"))
-    link = shared.input_value()
+    link = share(teacher)
     teacher.goto(f"{server_url}/classes")
     teacher.get_by_label("Course name").fill("Deep learning, autumn term")
     teacher.get_by_role("button", name="Create the course").click()

@@ -8,17 +8,12 @@ from playwright.sync_api import expect
 
 from generic_events import generic_events
 from handmade_run import as_owner, hand_made_run
+from share_link import share
 
 pytestmark = pytest.mark.browser
 
 SETTINGS = "dataset=spiral&hidden=5,3&noise=10&learning_rate=0.1&activation=relu&features=x1,x2,x1sq&seed=7"
 
-
-def share(page) -> str:
-    page.get_by_role("button", name="Share").click()
-    link = page.get_by_label("Link to these settings")
-    expect(link).to_have_value(re.compile(r"/s/[\w-]+$"))
-    return link.input_value()
 
 
 def test_a_share_link_round_trip(open_page, server_url):

@@ -164,3 +164,43 @@ def test_classroom_pages_render(world):
                  f"/assignments/{a}/leaderboard", f"/assignments/{a}/work"):
         assert world["ann"].get(path).status_code == 200, path
     assert Client().get(f"/assignments/{a}/work").status_code == 404
+
+
+STYLE = {"title": "Paint it", "task": "style", "config": {"size": 64, "iterations": 5}, "locked": ["style_weight"],
+         "metric": "loss.total", "higher_is_better": False}
+
+
+def style_losses(total: float) -> dict:
+    return {"split": "loss", "content": 1.5, "style": 0.25, "tv": 0.01, "total": total}
+
+
+def test_a_style_assignment_has_no_epochs_or_network_to_limit(world):
+    refused = json_post(world["teacher"], f"/api/courses/{world['course']['id']}/assignments",
+                        {**STYLE, "max_epochs": 10, "max_params": 100, "allowed_layers": ["Conv2d"]})
+    assert refused.status_code == 400
+    assert {e["path"]: e["message"] for e in refused.json()["errors"]} == {
+        "max_epochs": "style runs have no epochs to limit",
+        "max_params": "style runs have no network of their own to limit",
+        "allowed_layers": "style runs have no network of their own to limit",
+    }
+
+
+def test_a_style_run_is_scored_by_its_total_loss_and_keeps_the_locks(world):
+    made = json_post(world["teacher"], f"/api/courses/{world['course']['id']}/assignments", STYLE)
+    assert made.status_code == 201, made.content
+    a = made.json()
+    assert a["locked"] == ["style_weight"] and a["max_epochs"] is None and a["config"]["style_weight"] == 1000.0
+    good = finished_run(world["ann"], {"size": 64, "iterations": 5}, task="style", reports=[style_losses(20.0), style_losses(12.5)])
+    answer = submit(world["ann"], a["id"], good)
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["score"] == 12.5
+    heavier = finished_run(world["ann"], {"size": 64, "style_weight": 5000.0}, task="style", reports=[style_losses(3.0)])
+    refused = submit(world["ann"], a["id"], heavier)
+    assert refused.json()["errors"] == [{"path": "config.style_weight", "message":
+                                         "style_weight is locked at 1000.0 in this assignment, but this run used 5000.0"}]
+    basics = finished_run(world["ann"], {"dataset": "xor", "hidden": [4]})
+    assert "this assignment is for style" in submit(world["ann"], a["id"], basics).json()["errors"][0]["message"]
+    board = world["teacher"].get(f"/api/assignments/{a['id']}/leaderboard").json()
+    assert [(r["student"], r["score"], r["run"]) for r in board] == [("ann", 12.5, good.pk)]
+    grades = world["teacher"].get(f"/api/assignments/{a['id']}/grades.csv").content.decode()
+    assert grades.startswith("student,email,total loss,")

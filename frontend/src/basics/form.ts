@@ -1,5 +1,4 @@
 /** The Basics page's controls, made from the task's schema and placed in the page's groups. */
-import type { ApiProblem } from "../shared/api";
 import { fieldControl, type FieldControl, type FieldOptions } from "../shared/fields";
 import { choiceName, percentText, settingName } from "../shared/settingtext";
 import type { BasicsState } from "./state";
@@ -55,16 +54,4 @@ export class BasicsForm {
     for (const [name, control] of this.controls) control.setValue(values[name]);
   }
 
-  /** Puts each `config.<field>` problem on its control; answers the problems no control took. */
-  showErrors(problems: ApiProblem[]): ApiProblem[] {
-    const byField = new Map<string, string[]>();
-    const rest: ApiProblem[] = [];
-    for (const problem of problems) {
-      const name = problem.path.replace(/^config\./, "").split(".")[0];
-      if (problem.path.startsWith("config.") && this.controls.has(name)) byField.set(name, [...(byField.get(name) ?? []), problem.message]);
-      else rest.push(problem);
-    }
-    for (const [name, control] of this.controls) control.setError((byField.get(name) ?? []).join(" "));
-    return rest;
-  }
 }

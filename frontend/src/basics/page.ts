@@ -1,14 +1,14 @@
 /** The Basics page: wires state, controls, drawing, trainer and run view together. */
 import type { ApiProblem } from "../shared/api";
-import { AssignmentBar, lockAreas, lockControls } from "../shared/assignmentbar";
-import { withLocks, type Assignment } from "../shared/pagecontext";
-import { shareControl } from "../shared/share";
+import { lockAreas } from "../shared/assignmentbar";
+import { followAddress, withLocks, type Assignment } from "../shared/pagecontext";
 import { byId, debounce, h } from "../shared/dom";
 import type { Point } from "../shared/events";
-import { featureText } from "../shared/fields";
+import { featureText, showFieldErrors } from "../shared/fields";
 import { lessonsSection } from "../shared/lessons";
 import { findType, type LayerTypeSpec } from "../shared/palette";
 import { presetConfig, type Preset } from "../shared/presets";
+import { showPageErrors, showRunLink, showTrainerState, wireRunButtons } from "../shared/runbar";
 import { Trainer, type TrainerState } from "../shared/trainer";
 import { DatasetPicker } from "./datasetpicker";
 import { BasicsForm } from "./form";
@@ -41,19 +41,15 @@ export class BasicsPage {
   private preview: Preview | null = null;
   private previewCount = 0;
   private predictions = 0; // clicks asked about so far: only the latest answer is shown
-  private writtenHash = "";
   private readonly previewSoon = debounce(() => void this.loadPreview(), 150);
+  /** The assignment the page works on: its locked fields keep the assignment's values. */
   private readonly assignment: Assignment | null;
-  private readonly assignmentBar: AssignmentBar | null;
 
   constructor(root: HTMLElement, state: BasicsState, palette: LayerTypeSpec[], assignment: Assignment | null = null) {
     this.state = state;
     this.palette = palette;
     this.assignment = assignment;
     buildSkeleton(root);
-    this.assignmentBar = assignment ? new AssignmentBar(assignment) : null;
-    if (this.assignmentBar) root.prepend(this.assignmentBar.element);
-    byId("share-slot").append(shareControl(TASK, () => this.state.config()));
     const change = (name: string, value: unknown) => this.change(name, value);
     this.form = new BasicsForm(state, { hyper: byId("hyper-slot"), data: byId("data-slot"), stop: byId("stop-slot"), more: byId("more-slot") }, change);
     this.picker = new DatasetPicker(state.fields.get("dataset")!, (dataset) => this.pickDataset(dataset));
@@ -86,13 +82,9 @@ export class BasicsPage {
       config: () => state.config(),
       onRun: (run, continued) => {
         this.showErrors([]);
-        const link = byId<HTMLAnchorElement>("run-link");
-        link.href = `/runs/${run.id}`;
-        link.textContent = `Run ${run.id}: open its page`;
-        link.hidden = false;
+        showRunLink(run);
         if (!continued) this.view.reset();
         this.view.showRun(run);
-        this.assignmentBar?.runStarted(run);
       },
       onEvents: (events) => this.view.handle(events),
       onState: (trainerState) => this.showTrainerState(trainerState),
@@ -104,8 +96,8 @@ export class BasicsPage {
     );
     byId("layers-slot").append(this.layers.element);
     this.wireButtons();
-    if (assignment) this.lock(root, assignment);
-    window.addEventListener("hashchange", () => this.hashChanged());
+    if (assignment) this.lock(assignment);
+    followAddress(this.state, this.assignment, () => this.addressRead());
     this.refresh();
     this.showTrainerState("idle");
     void this.loadPreview();
@@ -120,13 +112,7 @@ export class BasicsPage {
   }
 
   private wireButtons(): void {
-    byId("train-button").addEventListener("click", () => {
-      const state = this.trainer.state;
-      if (state === "running" || state === "queued") void this.trainer.pause();
-      else if (state === "paused") void this.trainer.resume();
-      else if (state !== "starting") void this.trainer.train();
-    });
-    byId("stop-button").addEventListener("click", () => void this.trainer.stop());
+    wireRunButtons(this.trainer);
     byId("step-button").addEventListener("click", () => void this.trainer.step());
     byId("reset-button").addEventListener("click", () => {
       this.state.values.seed = randomSeed(this.state.fields.get("seed"));
@@ -136,27 +122,21 @@ export class BasicsPage {
     byId("regenerate-button").addEventListener("click", () => this.change("data_seed", randomSeed(this.state.fields.get("data_seed"))));
   }
 
+  /** The run bar's buttons for where training stands; Step only between runs. */
   private showTrainerState(state: TrainerState): void {
-    const train = byId<HTMLButtonElement>("train-button");
-    const active = state === "running" || state === "queued" || state === "paused";
-    train.textContent = state === "paused" ? "Resume" : active ? "Pause" : "Train";
-    train.disabled = state === "starting";
-    byId("stop-button").hidden = !active;
-    byId<HTMLButtonElement>("step-button").disabled = active || state === "starting";
-    document.body.dataset.training = state;
+    showTrainerState(state);
+    byId<HTMLButtonElement>("step-button").disabled = state === "running" || state === "queued" || state === "paused" || state === "starting";
   }
 
   private showErrors(problems: ApiProblem[]): void {
-    const rest = this.form.showErrors(problems);
+    const rest = showFieldErrors(this.form.controls, problems);
     const points = rest.filter((p) => p.path.startsWith("config.points"));
     this.points.setStatus(this.state.values.dataset === "custom" ? this.state.list("points").length : null, points.map((p) => p.message).join(" "));
-    const others = rest.filter((p) => !p.path.startsWith("config.points"));
-    byId("page-errors").replaceChildren(...others.map((p) => h("p", {}, p.message)));
+    showPageErrors(rest.filter((p) => !p.path.startsWith("config.points")));
   }
 
-  /** Marks the assignment's locked settings on the page: their controls disabled, drawn areas inert. */
-  private lock(root: HTMLElement, assignment: Assignment): void {
-    lockControls(root, assignment.locked);
+  /** Marks the assignment's drawn areas inert (the bar disables the locked controls). */
+  private lock(assignment: Assignment): void {
     lockAreas(assignment.locked, { dataset: "dataset-slot", points: "points-slot", features: "diagram-slot", hidden: "diagram-slot" });
     byId<HTMLButtonElement>("regenerate-button").disabled = assignment.locked.includes("data_seed");
   }
@@ -187,11 +167,7 @@ export class BasicsPage {
     const choices = (state.fields.get("features")?.item?.choices ?? []).map(String);
     const features = choices.filter((key) => state.list<string>("features").includes(key));
     state.values.features = features;
-    const hash = state.hash();
-    if (hash !== this.writtenHash) {
-      this.writtenHash = hash;
-      history.replaceState(null, "", `#${hash}`);
-    }
+    state.writeAddress();
     this.form.update(state.values);
     this.picker.setValue(state.values.dataset);
     for (const [name, input] of this.toggles) input.checked = Boolean(state.values[name]);
@@ -318,10 +294,8 @@ export class BasicsPage {
     await this.trainer.train();
   }
 
-  private hashChanged(): void {
-    if (location.hash.replace(/^#/, "") === this.writtenHash) return;
-    this.state.readHash(location.hash, this.assignment?.config);
-    this.state.values = withLocks(this.state.values, this.assignment);
+  /** The page brought up to an address the visitor changed. */
+  private addressRead(): void {
     void this.endRun();
     this.refresh();
     void this.loadPreview();

@@ -1,6 +1,6 @@
 /** The Basics page's state: the task configuration plus UI toggles, mirrored in the URL hash. */
-import { fieldsOf, type FieldInfo } from "../shared/schema";
-import { parseState, propsFromFields, serializeState, type Prop, type State } from "../shared/state";
+import type { FieldInfo } from "../shared/schema";
+import { PageState, type Prop, type State } from "../shared/state";
 import type { TaskInfo } from "../shared/tasks";
 
 /** The UI toggles the hash carries beside the configuration. */
@@ -23,53 +23,17 @@ export function datasetProblem(task: TaskInfo, dataset: string): string | null {
   return task.catalogue?.datasets?.[dataset]?.problem ?? null;
 }
 
-/** The state of the page, its PROPS table and the schema's fields. */
-export class BasicsState {
-  /** The configuration fields, from the schema. */
-  readonly fields: Map<string, FieldInfo>;
-  /** The hash table: configuration fields, then UI toggles. */
-  readonly props: Prop[];
-  /** The task's defaults. */
-  readonly defaults: Record<string, unknown>;
-  /** The task as the API lists it. */
-  readonly task: TaskInfo;
-  /** The current values. */
-  values: State;
-
+/** The Basics page's state: the configuration, the UI toggles, and the hidden layers' bounds. */
+export class BasicsState extends PageState {
   constructor(task: TaskInfo) {
-    this.task = task;
-    this.fields = fieldsOf(task.schema);
-    this.props = [...propsFromFields(this.fields.values()), ...UI_PROPS];
-    this.defaults = task.default_config;
-    this.values = { ...structuredClone(task.default_config), ...UI_DEFAULTS } as State;
-  }
-
-  /** Replaces the values with defaults (or `base` over them: an assignment's settings) overlaid by what the hash says. */
-  readHash(hash: string, base: Record<string, unknown> = {}): void {
-    this.values = { ...structuredClone(this.defaults), ...UI_DEFAULTS, ...structuredClone(base), ...parseState(hash, this.props) } as State;
-  }
-
-  /** The hash text of the current values. */
-  hash(): string {
-    return serializeState(this.values, this.props);
+    super(task, UI_PROPS, UI_DEFAULTS);
   }
 
   /** The configuration to send to the API (no UI toggles; points only for the custom dataset). */
-  config(): Record<string, unknown> {
-    const config: Record<string, unknown> = {};
-    for (const name of this.fields.keys()) if (name in this.values) config[name] = structuredClone(this.values[name]);
+  override config(): Record<string, unknown> {
+    const config = super.config();
     if (config.dataset !== "custom" && "points" in config) config.points = null;
     return config;
-  }
-
-  /** A value as a number (0 when missing). */
-  number(name: string): number {
-    return Number(this.values[name] ?? 0);
-  }
-
-  /** A list value (empty when missing). */
-  list<T>(name: string): T[] {
-    return Array.isArray(this.values[name]) ? (this.values[name] as T[]) : [];
   }
 
   /** The bounds of the hidden-layer list, from the schema. */

@@ -7,11 +7,32 @@ import { fieldsOf } from "../shared/schema";
 import { settingName } from "../shared/settingtext";
 import type { TaskInfo } from "../shared/tasks";
 
-const METRICS: [string, string][] = [
-  ["test.accuracy|max", "Test accuracy, higher is better"],
-  ["test.loss|min", "Test loss, lower is better"],
-  ["train.loss|min", "Training loss, lower is better"],
-];
+/**
+ * What a page's runs can be scored by: a split and a field of their metric events
+ * (docs/api.md, "Events"), and which way is better. A page not named here takes `default`.
+ */
+const METRICS: Record<string, [string, string][]> = {
+  default: [
+    ["test.accuracy|max", "Test accuracy, higher is better"],
+    ["test.loss|min", "Test loss, lower is better"],
+    ["train.loss|min", "Training loss, lower is better"],
+  ],
+  text: [
+    ["val.loss|min", "Validation loss, lower is better"],
+    ["val.bpc|min", "Validation bits per character, lower is better"],
+    ["train.loss|min", "Training loss, lower is better"],
+  ],
+  style: [
+    ["loss.total|min", "Total loss, lower is better"],
+    ["loss.style|min", "Style loss, lower is better"],
+    ["loss.content|min", "Content loss, lower is better"],
+  ],
+};
+
+/** The metrics a page's runs can be scored by. */
+export function metricsFor(task: string): [string, string][] {
+  return METRICS[task] ?? METRICS.default;
+}
 
 /** The slug in a share link ("https://site/s/AbC" or "AbC"), or "". */
 export function slugOf(link: string): string {
@@ -46,7 +67,7 @@ export async function newAssignmentForm(courseId: number): Promise<HTMLElement> 
       { name: "config", label: "Starting settings: a share link (Share on the page), or empty for the page's defaults", attrs: { placeholder: `${location.origin}/s/…` } },
       { name: "max_params", label: "Parameter budget (most parameters allowed)", type: "number", attrs: { min: 1 } },
       { name: "max_epochs", label: "Most epochs allowed", type: "number", attrs: { min: 1 } },
-      { name: "metric", label: "What counts", options: METRICS },
+      { name: "metric", label: "What counts", options: metricsFor(tasks[0]?.name ?? "") },
       { name: "deadline", label: "Deadline (your local time; empty: none)", type: "datetime-local" },
       { name: "late_policy", label: "Late submissions", options: [["mark", "accepted, marked late"], ["refuse", "refused"]] },
       { name: "instructions", label: "Instructions (Markdown)", multiline: true },
@@ -72,7 +93,17 @@ export async function newAssignmentForm(courseId: number): Promise<HTMLElement> 
     [lockBox, layerBox],
   );
   const taskSelect = form.inputs.get("task") as HTMLSelectElement;
-  taskSelect.addEventListener("change", () => fillLocks(taskSelect.value));
-  fillLocks(taskSelect.value);
+  const metricSelect = form.inputs.get("metric") as HTMLSelectElement;
+  const epochsRow = form.element.querySelector<HTMLElement>('[data-form-field="max_epochs"]');
+  const fitTask = (taskName: string) => {
+    fillLocks(taskName);
+    metricSelect.replaceChildren(...metricsFor(taskName).map(([value, words]) => h("option", { value }, words)));
+    // A task without epochs (Style counts iterations) has none to limit; the server refuses a limit too.
+    const task = tasks.find((t) => t.name === taskName);
+    if (epochsRow) epochsRow.hidden = !(task && fieldsOf(task.schema).has("epochs"));
+    if (epochsRow?.hidden) (form.inputs.get("max_epochs") as HTMLInputElement).value = "";
+  };
+  taskSelect.addEventListener("change", () => fitTask(taskSelect.value));
+  fitTask(taskSelect.value);
   return h("section", { className: "panel new-assignment", "aria-labelledby": "new-assignment-title" }, h("h2", { id: "new-assignment-title" }, "New assignment"), form.element);
 }

@@ -3,7 +3,10 @@
  * picture by its number, then see the class probabilities, every convolution's feature maps and a
  * saliency map, all from short jobs on the run's latest weights.
  */
-import { h } from "../shared/dom";
+import { errorWords } from "../shared/api";
+import { byId, h } from "../shared/dom";
+import type { Run } from "../shared/events";
+import { runJob } from "../shared/jobs";
 
 /** The side of the grid a drawing is sent as (the server fits it to the network's input). */
 export const DRAWING_SIDE = 28;
@@ -165,4 +168,102 @@ export function featureMaps(prediction: Prediction): HTMLElement[] {
       h("figcaption", {}, `Layer ${maps.path.includes(".") ? maps.path : Number(maps.path) + 1} ${maps.type}: ${maps.shape.join(" × ")}${maps.shown < maps.shape[0] ? ` (the first ${maps.shown} maps)` : ""}`),
     ),
   );
+}
+
+/** What the inspector needs to know of the page. */
+export interface InspectorSource {
+  /** The run whose weights answer, if any. */
+  run(): Run | null;
+  /** The classes of the chosen data. */
+  classes(): string[];
+  /** How many test pictures there are to pick from. */
+  testPictures(): number;
+}
+
+/**
+ * The inspector panel wired into the page's skeleton (`#drawing-slot`, `#prediction-slot`,
+ * `#maps-slot`, `#saliency-slot`, `#visual-slot`): it asks only once the run has saved weights.
+ */
+export class Inspector {
+  /** Whether the run has saved weights to ask. */
+  ready = false;
+  private readonly source: InspectorSource;
+  private readonly pad: DrawingPad;
+
+  constructor(source: InspectorSource) {
+    this.source = source;
+    this.pad = new DrawingPad(() => void this.inspect({ drawing: this.pad.pixels() }));
+    byId("drawing-slot").append(this.pad.element, this.testPicker());
+    byId("visualize-button").addEventListener("click", () => void this.visualize());
+    this.setReady(false);
+  }
+
+  /** Opens the inspector to the run's weights, or closes it until there are some. */
+  setReady(ready: boolean): void {
+    this.ready = ready;
+    byId("inspector-note").textContent = ready
+      ? "Draw on the black square, or pick a test picture: the run's latest weights answer."
+      : "Train first: the inspector asks the run's latest weights (saved after each epoch).";
+    byId<HTMLButtonElement>("visualize-button").disabled = !ready;
+    byId<HTMLButtonElement>("test-show").disabled = !ready;
+    document.body.dataset.inspector = ready ? "ready" : "waiting";
+  }
+
+  private testPicker(): HTMLElement {
+    const input = h("input", { type: "number", id: "test-index", min: 0, value: 0 });
+    const show = h("button", { type: "button", className: "small", id: "test-show" }, "Show");
+    const random = h("button", { type: "button", className: "small" }, "A random one");
+    show.addEventListener("click", () => void this.inspect({ index: Number(input.value) || 0 }));
+    random.addEventListener("click", () => {
+      input.value = String(Math.floor(Math.random() * Math.max(1, Math.min(this.source.testPictures(), 1000))));
+      void this.inspect({ index: Number(input.value) });
+    });
+    return h("div", { className: "field test-picker" }, h("label", { for: "test-index" }, "Or a test picture, by its number"), h("div", { className: "inline" }, input, show, random));
+  }
+
+  private async inspect(picture: { drawing?: number[][]; index?: number }): Promise<void> {
+    const run = this.source.run();
+    const slot = byId("prediction-slot");
+    if (!run || !this.ready) {
+      slot.replaceChildren(h("p", { className: "hint" }, "Train first: there are no weights to ask yet."));
+      return;
+    }
+    slot.replaceChildren(h("p", { className: "hint" }, "Asking the network…"));
+    try {
+      const [prediction, saliency] = await Promise.all([
+        runJob<Prediction>(run.id, "predict", picture),
+        runJob<{ saliency: string; class: string }>(run.id, "saliency", picture),
+      ]);
+      slot.replaceChildren(probabilityBars(prediction));
+      byId("maps-slot").replaceChildren(...featureMaps(prediction));
+      byId("saliency-slot").replaceChildren(
+        h("figure", { className: "saliency" }, h("img", { src: saliency.saliency, alt: `Saliency: the pixels that move the score of ${saliency.class} most`, className: "pixelated inspected" }), h("figcaption", { className: "hint" }, `Saliency for ${saliency.class}: the brighter a pixel, the more it moves that score.`)),
+      );
+    } catch (error) {
+      slot.replaceChildren(h("p", { className: "field-error" }, errorWords(error)));
+    }
+  }
+
+  /** One short job per class, each picture shown as it comes: every job stays well within the job time limit. */
+  private async visualize(): Promise<void> {
+    const run = this.source.run();
+    if (!run) return;
+    const slot = byId("visual-slot");
+    const button = byId<HTMLButtonElement>("visualize-button");
+    const classes = this.source.classes();
+    slot.replaceChildren();
+    button.disabled = true;
+    try {
+      for (let index = 0; index < classes.length; index++) {
+        const result = await runJob<{ pictures: { name: string; picture: string }[] }>(run.id, "visualize", { classes: [index] });
+        for (const made of result.pictures) {
+          slot.append(h("figure", {}, h("img", { src: made.picture, alt: `What excites class ${made.name}`, className: "pixelated" }), h("figcaption", {}, made.name)));
+        }
+      }
+    } catch (error) {
+      slot.append(h("p", { className: "field-error" }, errorWords(error)));
+    } finally {
+      button.disabled = !this.ready;
+    }
+  }
 }

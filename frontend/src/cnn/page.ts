@@ -1,19 +1,20 @@
 /** The CNN page: wires state, controls, the builder, the trainer, the run's panels and the inspector together. */
-import { ApiError, apiGet, apiPost, csrfToken, type ApiProblem } from "../shared/api";
+import { apiGet, apiPost, csrfToken, errorWords, type ApiProblem } from "../shared/api";
 import { lockAreas } from "../shared/assignmentbar";
 import { LayerStackBuilder } from "../shared/builder";
 import { byId, debounce, formatCount, h } from "../shared/dom";
 import type { Run, RunEvent } from "../shared/events";
-import { fieldControl, type FieldControl, type FieldOptions } from "../shared/fields";
+import { fieldControl, showFieldErrors, type FieldControl, type FieldOptions } from "../shared/fields";
 import { runJob } from "../shared/jobs";
 import { lessonsSection } from "../shared/lessons";
-import { withLocks, type Assignment } from "../shared/pagecontext";
+import { followAddress, withLocks, type Assignment } from "../shared/pagecontext";
 import { inspectNet, type InspectResult, type NetSpec } from "../shared/netspec";
 import type { LayerTypeSpec } from "../shared/palette";
 import type { Preset } from "../shared/presets";
 import { choiceName, settingName } from "../shared/settingtext";
-import { Trainer, type TrainerState } from "../shared/trainer";
-import { DrawingPad, featureMaps, probabilityBars, type Prediction } from "./inspector";
+import { showPageErrors, showRunLink, showTrainerState, wireRunButtons } from "../shared/runbar";
+import { Trainer } from "../shared/trainer";
+import { Inspector } from "./inspector";
 import { buildSkeleton } from "./layout";
 import { memoryEstimate, shapesTable, volumesPicture } from "./netinfo";
 import { CnnRunView } from "./results";
@@ -70,13 +71,11 @@ export class CnnPage {
   private readonly assignment: Assignment | null;
   private readonly view: CnnRunView;
   private readonly trainer: Trainer;
-  private readonly pad: DrawingPad;
+  private readonly inspector: Inspector;
   private readonly datasetSelect: HTMLSelectElement;
   private readonly compareSelect: HTMLSelectElement;
   private choices: Choice[] = [];
   private inspected: InspectResult | null = null;
-  private hasWeights = false;
-  private writtenHash = "";
   private previewCount = 0;
   private readonly previewSoon = debounce(() => void this.loadPreview(), 200);
 
@@ -120,20 +119,21 @@ export class CnnPage {
       config: () => state.config(),
       onRun: (run) => this.startedRun(run),
       onEvents: (events) => this.received(events),
-      onState: (trainerState) => this.showTrainerState(trainerState),
+      onState: showTrainerState,
       onErrors: (problems) => this.showErrors(problems),
     });
 
-    this.pad = new DrawingPad(() => void this.inspect({ drawing: this.pad.pixels() }));
-    byId("drawing-slot").append(this.pad.element, this.testPicker());
-    byId("visualize-button").addEventListener("click", () => void this.visualize());
+    this.inspector = new Inspector({
+      run: () => this.trainer.run,
+      classes: () => this.currentChoice()?.classes ?? [],
+      testPictures: () => Math.min(this.currentChoice()?.pictures ?? 1000, Number(this.state.values.test_examples ?? 1000) || 1000),
+    });
     byId("lessons-slot").append(lessonsSection(state.task.catalogue?.lessons ?? [], (preset) => this.applyPreset(preset)));
     byId("export-button").addEventListener("click", () => void this.exportScript());
-    this.wireButtons();
-    window.addEventListener("hashchange", () => this.hashChanged());
+    wireRunButtons(this.trainer);
+    followAddress(this.state, this.assignment, () => this.addressRead());
     this.refresh();
-    this.showTrainerState("idle");
-    this.setInspectorReady(false);
+    showTrainerState("idle");
     void this.loadPreview();
     void this.loadRuns();
   }
@@ -242,30 +242,6 @@ export class CnnPage {
     return h("div", { className: "field preset-field" }, h("label", { for: "preset-select" }, "Start from a classic network"), select, about);
   }
 
-  private testPicker(): HTMLElement {
-    const input = h("input", { type: "number", id: "test-index", min: 0, value: 0 });
-    const show = h("button", { type: "button", className: "small", id: "test-show" }, "Show");
-    const random = h("button", { type: "button", className: "small" }, "A random one");
-    show.addEventListener("click", () => void this.inspect({ index: Number(input.value) || 0 }));
-    random.addEventListener("click", () => {
-      const choice = this.currentChoice();
-      const count = Math.min(choice?.pictures ?? 1000, Number(this.state.values.test_examples ?? 1000) || 1000);
-      input.value = String(Math.floor(Math.random() * Math.max(1, Math.min(count, 1000))));
-      void this.inspect({ index: Number(input.value) });
-    });
-    return h("div", { className: "field test-picker" }, h("label", { for: "test-index" }, "Or a test picture, by its number"), h("div", { className: "inline" }, input, show, random));
-  }
-
-  private wireButtons(): void {
-    byId("train-button").addEventListener("click", () => {
-      const state = this.trainer.state;
-      if (state === "running" || state === "queued") void this.trainer.pause();
-      else if (state === "paused") void this.trainer.resume();
-      else if (state !== "starting") void this.trainer.train();
-    });
-    byId("stop-button").addEventListener("click", () => void this.trainer.stop());
-  }
-
   // --- state ---------------------------------------------------------------------------
 
   /** Applies one control's change. */
@@ -315,10 +291,8 @@ export class CnnPage {
     byId("network-title").scrollIntoView({ block: "nearest" });
   }
 
-  private hashChanged(): void {
-    if (location.hash.replace(/^#/, "") === this.writtenHash) return;
-    this.state.readHash(location.hash);
-    this.state.values = withLocks(this.state.values, this.assignment) as never;
+  /** The page brought up to an address the visitor changed. */
+  private addressRead(): void {
     this.builder.setNet(this.state.net);
     void this.endRun();
     this.refresh();
@@ -338,11 +312,7 @@ export class CnnPage {
   }
 
   private refresh(): void {
-    const hash = this.state.hash();
-    if (hash !== this.writtenHash) {
-      this.writtenHash = hash;
-      history.replaceState(null, "", `#${hash}`);
-    }
+    this.state.writeAddress();
     for (const [name, control] of this.controls) control.setValue(this.state.values[name]);
     const augment = (this.state.values.augment as string[] | undefined) ?? [];
     for (const [name, box] of this.augmentBoxes) box.checked = augment.includes(name);
@@ -359,15 +329,7 @@ export class CnnPage {
   }
 
   private showErrors(problems: ApiProblem[]): void {
-    const rest: ApiProblem[] = [];
-    const byField = new Map<string, string[]>();
-    for (const problem of problems) {
-      const name = problem.path.replace(/^config\./, "").split(".")[0];
-      if (problem.path.startsWith("config.") && this.controls.has(name)) byField.set(name, [...(byField.get(name) ?? []), problem.message]);
-      else rest.push(problem);
-    }
-    for (const [name, control] of this.controls) control.setError((byField.get(name) ?? []).join(" "));
-    byId("page-errors").replaceChildren(...rest.map((p) => h("p", {}, p.message)));
+    showPageErrors(showFieldErrors(this.controls, problems));
   }
 
   // --- network -------------------------------------------------------------------------
@@ -413,10 +375,7 @@ export class CnnPage {
 
   private startedRun(run: Run): void {
     this.showErrors([]);
-    const link = byId<HTMLAnchorElement>("run-link");
-    link.href = `/runs/${run.id}`;
-    link.textContent = `Run ${run.id}: open its page`;
-    link.hidden = false;
+    showRunLink(run);
     this.view.reset();
     this.view.showRun(run);
     this.setInspectorReady(false);
@@ -427,82 +386,17 @@ export class CnnPage {
     this.view.handle(events);
     byId("epoch-value").textContent = String(Math.floor(this.view.progress.epoch ?? 0));
     // The checkpoint is written right after each epoch's pictures: from the first, jobs can be asked.
-    if (!this.hasWeights && events.some((e) => e.type === "table" && e.data?.name === "confusion")) setTimeout(() => this.setInspectorReady(true), 300);
+    if (!this.inspector.ready && events.some((e) => e.type === "table" && e.data?.name === "confusion")) setTimeout(() => this.setInspectorReady(true), 300);
     if (events.some((e) => e.type === "status" && ["succeeded", "cancelled", "failed"].includes(String(e.data?.status)))) void this.loadRuns();
   }
 
-  private showTrainerState(state: TrainerState): void {
-    const train = byId<HTMLButtonElement>("train-button");
-    const active = state === "running" || state === "queued" || state === "paused";
-    train.textContent = state === "paused" ? "Resume" : active ? "Pause" : "Train";
-    train.disabled = state === "starting";
-    byId("stop-button").hidden = !active;
-    document.body.dataset.training = state;
-  }
-
+  /** The inspector and the weights' download open once the run has saved weights. */
   private setInspectorReady(ready: boolean): void {
-    this.hasWeights = ready;
+    this.inspector.setReady(ready);
     const run = this.trainer.run;
-    byId("inspector-note").textContent = ready
-      ? "Draw on the black square, or pick a test picture: the run's latest weights answer."
-      : "Train first: the inspector asks the run's latest weights (saved after each epoch).";
-    byId<HTMLButtonElement>("visualize-button").disabled = !ready;
-    byId<HTMLButtonElement>("test-show").disabled = !ready;
     const weights = byId<HTMLAnchorElement>("weights-link");
     weights.hidden = !ready || !run;
     if (run) weights.href = `/api/runs/${run.id}/weights`;
-    document.body.dataset.inspector = ready ? "ready" : "waiting";
-  }
-
-  private jobError(error: unknown): string {
-    if (error instanceof ApiError) return error.errors.map((e) => e.message).join(" ");
-    return String(error instanceof Error ? error.message : error);
-  }
-
-  private async inspect(picture: { drawing?: number[][]; index?: number }): Promise<void> {
-    const run = this.trainer.run;
-    const slot = byId("prediction-slot");
-    if (!run || !this.hasWeights) {
-      slot.replaceChildren(h("p", { className: "hint" }, "Train first: there are no weights to ask yet."));
-      return;
-    }
-    slot.replaceChildren(h("p", { className: "hint" }, "Asking the network…"));
-    try {
-      const [prediction, saliency] = await Promise.all([
-        runJob<Prediction>(run.id, "predict", picture),
-        runJob<{ saliency: string; class: string }>(run.id, "saliency", picture),
-      ]);
-      slot.replaceChildren(probabilityBars(prediction));
-      byId("maps-slot").replaceChildren(...featureMaps(prediction));
-      byId("saliency-slot").replaceChildren(
-        h("figure", { className: "saliency" }, h("img", { src: saliency.saliency, alt: `Saliency: the pixels that move the score of ${saliency.class} most`, className: "pixelated inspected" }), h("figcaption", { className: "hint" }, `Saliency for ${saliency.class}: the brighter a pixel, the more it moves that score.`)),
-      );
-    } catch (error) {
-      slot.replaceChildren(h("p", { className: "field-error" }, this.jobError(error)));
-    }
-  }
-
-  /** One short job per class, each picture shown as it comes: every job stays well within the job time limit. */
-  private async visualize(): Promise<void> {
-    const run = this.trainer.run;
-    if (!run) return;
-    const slot = byId("visual-slot");
-    const button = byId<HTMLButtonElement>("visualize-button");
-    const classes = this.currentChoice()?.classes ?? [];
-    slot.replaceChildren();
-    button.disabled = true;
-    try {
-      for (let index = 0; index < classes.length; index++) {
-        const result = await runJob<{ pictures: { name: string; picture: string }[] }>(run.id, "visualize", { classes: [index] });
-        for (const made of result.pictures) {
-          slot.append(h("figure", {}, h("img", { src: made.picture, alt: `What excites class ${made.name}`, className: "pixelated" }), h("figcaption", {}, made.name)));
-        }
-      }
-    } catch (error) {
-      slot.append(h("p", { className: "field-error" }, this.jobError(error)));
-    } finally {
-      button.disabled = !this.hasWeights;
-    }
   }
 
   private async showCell(trueClass: number, predicted: number, labels: string[]): Promise<void> {
@@ -517,7 +411,7 @@ export class CnnPage {
         h("div", { className: "cell-pictures" }, result.pictures.map((src, i) => h("img", { src, alt: `Test picture ${result.indices[i]}`, className: "pixelated", title: `test picture ${result.indices[i]}` }))),
       );
     } catch (error) {
-      slot.replaceChildren(h("p", { className: "field-error" }, this.jobError(error)));
+      slot.replaceChildren(h("p", { className: "field-error" }, errorWords(error)));
     }
   }
 
@@ -542,7 +436,7 @@ export class CnnPage {
       );
     } catch (error) {
       if (ticket !== this.previewCount) return;
-      slot.replaceChildren(h("p", { className: "field-error" }, error instanceof ApiError ? error.errors.map((e) => e.message).join(" ") : String(error)));
+      slot.replaceChildren(h("p", { className: "field-error" }, errorWords(error)));
     }
   }
 
@@ -570,7 +464,7 @@ export class CnnPage {
       const page = await apiGet<{ events: RunEvent[] }>(`runs/${id}/events?limit=5000`);
       this.view.overlay(id, page.events);
     } catch (error) {
-      this.showErrors([{ path: "", message: `Run ${id}'s curves could not be read: ${this.jobError(error)}` }]);
+      this.showErrors([{ path: "", message: `Run ${id}'s curves could not be read: ${errorWords(error)}` }]);
     }
   }
 }

@@ -1,6 +1,5 @@
 /** The CNN page's state: the task configuration plus the run to compare with, mirrored in the URL hash. */
-import { fieldsOf, type FieldInfo } from "../shared/schema";
-import { parseState, propsFromFields, serializeState, type Prop, type State } from "../shared/state";
+import { PageState, type Prop } from "../shared/state";
 import type { TaskInfo } from "../shared/tasks";
 import type { NetSpec } from "../shared/netspec";
 
@@ -30,44 +29,23 @@ export interface CnnPreset {
 /** Fields that may change without ending the current run. */
 export const LIVE_FIELDS = ["learning_rate", "compare"];
 
-/** The configuration and page values, with the schema's fields. */
-export class CnnState {
-  readonly fields: Map<string, FieldInfo>;
-  readonly props: Prop[];
-  readonly defaults: Record<string, unknown>;
-  readonly task: TaskInfo;
-  values: State;
-
+/** The CNN page's state: the configuration and the run compared with, and the catalogue's datasets and presets. */
+export class CnnState extends PageState {
   constructor(task: TaskInfo) {
-    this.task = task;
-    this.fields = fieldsOf(task.schema);
-    this.props = [...propsFromFields(this.fields.values()), ...UI_PROPS];
-    this.defaults = task.default_config;
-    this.values = { ...structuredClone(task.default_config), compare: null } as State;
+    super(task, UI_PROPS, { compare: null });
   }
 
-  readHash(hash: string): void {
-    this.values = { ...structuredClone(this.defaults), compare: null, ...parseState(hash, this.props) } as State;
-  }
-
-  hash(): string {
-    return serializeState(this.values, this.props);
-  }
-
-  config(): Record<string, unknown> {
-    const config: Record<string, unknown> = {};
-    for (const name of this.fields.keys()) if (name in this.values) config[name] = structuredClone(this.values[name]);
-    return config;
-  }
-
+  /** The network the configuration trains. */
   get net(): NetSpec {
     return this.values.net as unknown as NetSpec;
   }
 
+  /** The catalogue's datasets. */
   datasets(): Record<string, DatasetInfo> {
     return (this.task.catalogue as { datasets?: Record<string, DatasetInfo> } | undefined)?.datasets ?? {};
   }
 
+  /** The catalogue's presets (classic networks). */
   presets(): Record<string, CnnPreset> {
     return (this.task.catalogue as { presets?: Record<string, CnnPreset> } | undefined)?.presets ?? {};
   }

@@ -90,6 +90,12 @@ export async function apiRequest<T>(method: "GET" | "POST" | "DELETE", path: str
   return (type.includes("json") ? JSON.parse(text) : text) as T;
 }
 
+/** An error in words for a page: the API's sentences, or the error's own message. */
+export function errorWords(error: unknown): string {
+  if (error instanceof ApiError) return error.errors.map((e) => e.message).join(" ");
+  return String(error instanceof Error ? error.message : error);
+}
+
 /** GET under /api/. */
 export function apiGet<T>(path: string): Promise<T> {
   return apiRequest<T>("GET", path);

@@ -1,4 +1,5 @@
 /** Labelled form controls made from schema fields: bounds, choices and help come from the schema. */
+import type { ApiProblem } from "./api";
 import { h, uniqueId } from "./dom";
 import { clampTo, stepFor, type FieldInfo } from "./schema";
 
@@ -107,6 +108,22 @@ export function fieldControl(field: FieldInfo, onChange: (value: unknown) => voi
       input.disabled = disabled;
     },
   };
+}
+
+/**
+ * Puts each API problem about a configuration field (`config.<name>…`) on that field's control,
+ * clearing the others; answers the problems no control shows.
+ */
+export function showFieldErrors(controls: Map<string, FieldControl>, problems: ApiProblem[]): ApiProblem[] {
+  const byField = new Map<string, string[]>();
+  const rest: ApiProblem[] = [];
+  for (const problem of problems) {
+    const name = problem.path.replace(/^config\./, "").split(".")[0];
+    if (problem.path.startsWith("config.") && controls.has(name)) byField.set(name, [...(byField.get(name) ?? []), problem.message]);
+    else rest.push(problem);
+  }
+  for (const [name, control] of controls) control.setError((byField.get(name) ?? []).join(" "));
+  return rest;
 }
 
 /** Writes a schema choice for people: "xor" → "XOR", "three" → "Three", "sgd" → "SGD". */

@@ -3,6 +3,7 @@
  * configuration (`/s/<slug>`) or an assignment to work on (`/assignments/<id>/work`). Any
  * task's page reads it the same way.
  */
+import type { PageState, State } from "./state";
 
 /** A configuration opened from a share link. */
 export interface SharedConfig {
@@ -59,20 +60,46 @@ export function withLocks<T extends Record<string, unknown>>(values: T, assignme
   return { ...values, ...locked };
 }
 
-/** The assignment's metric in words: "test accuracy (higher is better)". */
+/** The assignment's metric in words: "test accuracy (higher is better)", Style's "total loss (lower is better)". */
 export function metricWords(metric: string, higherIsBetter: boolean): string {
   const [split, field] = metric.split(".");
-  return `${split} ${field} (${higherIsBetter ? "higher" : "lower"} is better)`;
+  return `${split === "loss" ? `${field} loss` : `${split} ${field}`} (${higherIsBetter ? "higher" : "lower"} is better)`;
 }
 
-/** What the address itself says, over an assignment's settings (an empty address says nothing). */
-export function readOver(hash: string, state: { readHash(hash: string): void; values: Record<string, unknown> }): Record<string, unknown> {
-  if (!hash.replace(/^#/, "")) return {};
-  const before = state.values;
-  state.readHash("");
-  const defaults = state.values;
-  state.readHash(hash);
-  const read = Object.fromEntries(Object.entries(state.values).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(defaults[key])));
-  state.values = before;
-  return read;
+/**
+ * Reads the address into a page's state: over the assignment's settings (where the page works on
+ * one) and under its locks, so neither a link nor a hash change can unlock a setting.
+ */
+export function readAddress(state: PageState, hash: string, assignment: Assignment | null): void {
+  state.readHash(hash, assignment?.config);
+  state.values = withLocks(state.values, assignment);
+}
+
+/**
+ * Follows the address while the page is open: a hash the visitor changes (not the page's own
+ * write) is read into the state as `readAddress` does, then `reread` brings the page up to it.
+ */
+export function followAddress(state: PageState, assignment: Assignment | null, reread: () => void): void {
+  window.addEventListener("hashchange", () => {
+    if (state.isOwnHash(location.hash)) return;
+    readAddress(state, location.hash, assignment);
+    reread();
+  });
+}
+
+/**
+ * Fills a page's state from what the page was opened with: a share link's settings (the
+ * address then becomes the page's own, `path`, so a reload keeps what follows), or the address
+ * over an assignment's settings, or the address alone. Answers the assignment, if any.
+ */
+export function openState(state: PageState, path: string): Assignment | null {
+  const shared = sharedConfig();
+  const assignment = assignmentContext();
+  if (shared) {
+    state.values = { ...state.values, ...shared.config } as State;
+    history.replaceState(null, "", path);
+  } else {
+    readAddress(state, location.hash, assignment);
+  }
+  return assignment;
 }

@@ -1,10 +1,12 @@
 /**
  * The page's whole configuration as one flat object, written to and read from the URL hash.
  *
- * A PROPS table ({name, type}) says how each key is written; the Basics page derives it from
- * the task's JSON Schema and adds its own UI toggles, so a copied address restores the screen.
+ * A PROPS table ({name, type}) says how each key is written; a task's page derives it from
+ * the task's JSON Schema and adds its own keys (UI toggles, a run to compare with), so a
+ * copied address restores the screen. `PageState` is that object with its table.
  */
-import type { FieldInfo } from "./schema";
+import { fieldsOf, type FieldInfo } from "./schema";
+import type { TaskInfo } from "./tasks";
 
 /** How one key is written in the hash. */
 export type PropType = "number" | "int" | "string" | "boolean" | "strings" | "numbers" | "points" | "json";
@@ -143,4 +145,71 @@ export function propTypeFor(field: FieldInfo): PropType {
 /** Derives a PROPS table from a task's fields. */
 export function propsFromFields(fields: Iterable<FieldInfo>): Prop[] {
   return [...fields].map((field) => ({ name: field.name, type: propTypeFor(field) }));
+}
+
+/**
+ * A task page's state: the schema's fields, the PROPS table (the fields, then the page's own
+ * keys), the task's defaults and the current values. A page adds what is its own by extending it.
+ */
+export class PageState {
+  /** The task as the API lists it. */
+  readonly task: TaskInfo;
+  /** The configuration fields, from the schema. */
+  readonly fields: Map<string, FieldInfo>;
+  /** The hash table: configuration fields, then the page's own keys. */
+  readonly props: Prop[];
+  /** The task's defaults. */
+  readonly defaults: Record<string, unknown>;
+  /** The starting values of the page's own keys, which the hash carries and a run's configuration does not. */
+  readonly pageDefaults: State;
+  /** The current values. */
+  values: State;
+  /** The hash the page last wrote, so that its own write is not read back as a visitor's change. */
+  private written = "";
+
+  constructor(task: TaskInfo, pageProps: Prop[] = [], pageDefaults: State = {}) {
+    this.task = task;
+    this.fields = fieldsOf(task.schema);
+    this.props = [...propsFromFields(this.fields.values()), ...pageProps];
+    this.defaults = task.default_config;
+    this.pageDefaults = pageDefaults;
+    this.values = this.startingValues();
+  }
+
+  private startingValues(base: Record<string, unknown> = {}): State {
+    return { ...structuredClone(this.defaults), ...structuredClone(this.pageDefaults), ...structuredClone(base) } as State;
+  }
+
+  /** Replaces the values with defaults (or `base` over them: an assignment's settings) overlaid by what the hash says. */
+  readHash(hash: string, base: Record<string, unknown> = {}): void {
+    this.values = { ...this.startingValues(base), ...parseState(hash, this.props) };
+  }
+
+  /** The hash text of the current values. */
+  hash(): string {
+    return serializeState(this.values, this.props);
+  }
+
+  /** Writes the values to the address, replacing it (Back leaves the page rather than undoing a setting). */
+  writeAddress(): void {
+    this.written = this.hash();
+    if (location.hash.replace(/^#/, "") !== this.written) history.replaceState(null, "", `#${this.written}`);
+  }
+
+  /** Whether a hash is the one the page last wrote (its own write coming back as a `hashchange`). */
+  isOwnHash(hash: string): boolean {
+    return hash.replace(/^#/, "") === this.written;
+  }
+
+  /** The configuration to send to the API: the schema's fields, none of the page's own keys. */
+  config(): Record<string, unknown> {
+    const config: Record<string, unknown> = {};
+    for (const name of this.fields.keys()) if (name in this.values) config[name] = structuredClone(this.values[name]);
+    return config;
+  }
+
+  /** A list value (empty when missing). */
+  list<T>(name: string): T[] {
+    return Array.isArray(this.values[name]) ? (this.values[name] as T[]) : [];
+  }
 }

@@ -1,10 +1,6 @@
 /** Entry of the Style page: loads the task, then builds the page. */
 import "../shared/style.css";
-import { apiGet, ApiError } from "../shared/api";
-import { byId } from "../shared/dom";
-import { sharedConfig } from "../shared/pagecontext";
-import { shareControl } from "../shared/share";
-import type { TaskInfo } from "../shared/tasks";
+import { startTaskPage } from "../shared/taskpage";
 import { StylePage } from "./page";
 import { StyleState } from "./state";
 
@@ -18,28 +14,9 @@ function thumbnails(): Record<string, string> {
   }
 }
 
-async function main(): Promise<void> {
-  const root = byId("style");
-  try {
-    const tasks = await apiGet<TaskInfo[]>("tasks");
-    const task = tasks.find((t) => t.name === "style");
-    if (!task) throw new Error("The server offers no Style task.");
-    const state = new StyleState(task);
-    const shared = sharedConfig();
-    if (shared) {
-      // A share link: its settings, then the page's own address, so a reload keeps what follows.
-      state.values = { ...state.values, ...shared.config } as typeof state.values;
-      history.replaceState(null, "", "/style");
-    } else {
-      state.readHash(location.hash);
-    }
-    new StylePage(root, state, thumbnails());
-    document.getElementById("share-slot")?.append(shareControl(task.name, () => state.config()));
-  } catch (error) {
-    root.dataset.state = "failed";
-    root.textContent = error instanceof ApiError ? error.message : `The page could not start: ${String(error)}`;
-    root.setAttribute("role", "alert");
-  }
-}
-
-void main();
+void startTaskPage({
+  task: "style",
+  title: "Style",
+  state: (task) => new StyleState(task),
+  build: ({ root, state, assignment }) => new StylePage(root, state, thumbnails(), assignment),
+});

@@ -1,10 +1,13 @@
 /** The Style page: wires state, picture choices, the layer chooser, the estimate, the trainer and the run view together. */
 import { apiGet, apiPost, type ApiProblem } from "../shared/api";
+import { lockAreas } from "../shared/assignmentbar";
 import { byId, debounce, formatBytes, h } from "../shared/dom";
-import { choiceText, fieldControl, type FieldControl, type FieldOptions } from "../shared/fields";
+import { choiceText, fieldControl, showFieldErrors, type FieldControl, type FieldOptions } from "../shared/fields";
 import { lessonsSection } from "../shared/lessons";
+import { followAddress, withLocks, type Assignment } from "../shared/pagecontext";
 import { presetConfig, type Preset } from "../shared/presets";
-import { Trainer, type TrainerState } from "../shared/trainer";
+import { showPageErrors, showRunLink, showTrainerState, wireRunButtons } from "../shared/runbar";
+import { Trainer } from "../shared/trainer";
 import { showGallery } from "./gallery";
 import { LayerChooser, type VggLayer } from "./layers";
 import { buildSkeleton } from "./layout";
@@ -56,24 +59,28 @@ export class StylePage {
   private readonly liveFields: string[];
   private readonly catalogue: StyleCatalogue;
   private readonly thumbnails: Record<string, string>;
-  private writtenHash = "";
+  /** The assignment the page works on: its locked fields keep the assignment's values. */
+  private readonly assignment: Assignment | null;
   private estimateCount = 0;
   private readonly estimateSoon = debounce(() => void this.loadEstimate(), 200);
 
-  constructor(root: HTMLElement, state: StyleState, thumbnails: Record<string, string>) {
+  constructor(root: HTMLElement, state: StyleState, thumbnails: Record<string, string>, assignment: Assignment | null = null) {
     this.state = state;
     this.thumbnails = thumbnails;
+    this.assignment = assignment;
     this.catalogue = state.task.catalogue as unknown as StyleCatalogue;
     this.liveFields = liveFields(state.task);
     buildSkeleton(root);
     this.buildPickers();
     this.layers = new LayerChooser(this.catalogue.layers, (choice) => {
-      this.state.values.content_layers = choice.content;
-      this.state.values.style_layers = choice.style;
-      this.state.values.style_layer_weights = choice.weights;
-      this.changed(["content_layers", "style_layers", "style_layer_weights"]);
+      const chosen = { content_layers: choice.content, style_layers: choice.style, style_layer_weights: choice.weights };
+      const free = Object.entries(chosen).filter(([name]) => !this.isLocked(name));
+      for (const [name, value] of free) this.state.values[name] = value;
+      this.changed(free.map(([name]) => name));
     });
     byId("layers-slot").append(this.layers.element);
+    // The chooser sets its three fields together: any of them locked makes it inert (refresh shows the assignment's choice).
+    if (assignment) lockAreas(assignment.locked, { content_layers: "layers-slot", style_layers: "layers-slot", style_layer_weights: "layers-slot" });
     this.buildControls();
     byId("losses-key").append(lossesKey());
     this.view = new StyleRunView({
@@ -89,10 +96,7 @@ export class StylePage {
       config: () => this.state.config(),
       onRun: (run) => {
         this.showErrors([]);
-        const link = byId<HTMLAnchorElement>("run-link");
-        link.href = `/runs/${run.id}`;
-        link.textContent = `Run ${run.id}: open its page`;
-        link.hidden = false;
+        showRunLink(run);
         this.view.reset(Number(this.state.values.iterations));
         this.view.showRun(run);
       },
@@ -100,20 +104,14 @@ export class StylePage {
         this.view.handle(events);
         if (events.some((e) => e.type === "status" && e.data.status === "succeeded")) void this.refreshGallery();
       },
-      onState: (trainerState) => this.showTrainerState(trainerState),
+      onState: showTrainerState,
       onErrors: (problems) => this.showErrors(problems),
     });
     byId("lessons-slot").append(lessonsSection(this.state.task.catalogue?.lessons ?? [], (preset) => void this.applyPreset(preset)));
-    byId("train-button").addEventListener("click", () => {
-      const trainerState = this.trainer.state;
-      if (trainerState === "running" || trainerState === "queued") void this.trainer.pause();
-      else if (trainerState === "paused") void this.trainer.resume();
-      else if (trainerState !== "starting") void this.trainer.train();
-    });
-    byId("stop-button").addEventListener("click", () => void this.trainer.stop());
-    window.addEventListener("hashchange", () => this.hashChanged());
+    wireRunButtons(this.trainer);
+    followAddress(this.state, assignment, () => this.addressRead());
     this.refresh();
-    this.showTrainerState("idle");
+    showTrainerState("idle");
     void this.loadEstimate();
     void this.loadUploads();
     void this.loadWeights();
@@ -125,6 +123,7 @@ export class StylePage {
     const byRole = (role: string) => Object.fromEntries(Object.entries(pictures).sort(([, a], [, b]) => Number(b.role === role) - Number(a.role === role)));
     const add = (field: string, slot: string, legend: string, role: string, none?: string) => {
       const picker = new PicturePicker({
+        field,
         legend,
         builtins: byRole(role),
         thumbnails: this.thumbnails,
@@ -166,31 +165,20 @@ export class StylePage {
     add("seed", "more-slot", { label: "Seed" });
   }
 
-  private showTrainerState(trainerState: TrainerState): void {
-    const train = byId<HTMLButtonElement>("train-button");
-    const active = trainerState === "running" || trainerState === "queued" || trainerState === "paused";
-    train.textContent = trainerState === "paused" ? "Resume" : active ? "Pause" : "Train";
-    train.disabled = trainerState === "starting";
-    byId("stop-button").hidden = !active;
-    document.body.dataset.training = trainerState;
-  }
-
   private showErrors(problems: ApiProblem[]): void {
-    const rest: ApiProblem[] = [];
-    for (const control of this.controls.values()) control.setError("");
-    for (const problem of problems) {
-      const control = this.controls.get(problem.path.replace(/^config\./, ""));
-      if (control) control.setError(problem.message);
-      else rest.push(problem);
-    }
-    byId("page-errors").replaceChildren(...rest.map((p) => h("p", {}, sentence(p.message))));
+    showPageErrors(showFieldErrors(this.controls, problems), (p) => sentence(p.message));
   }
 
   /** Applies one control's change; a loss weight reaches the run in progress, anything else ends it. */
   change(name: string, value: unknown): void {
+    if (this.isLocked(name)) return;
     this.state.values[name] = value as never;
     if (this.liveFields.includes(name) && typeof value === "number") void this.sendControl(name, value);
     this.changed([name]);
+  }
+
+  private isLocked(name: string): boolean {
+    return this.assignment?.locked.includes(name) ?? false;
   }
 
   /** Tells the running run a new weight; the run's own log line then says from which iteration it counts. */
@@ -210,16 +198,16 @@ export class StylePage {
   }
 
   private async applyPreset(preset: Preset): Promise<void> {
-    this.state.values = { ...this.state.values, ...presetConfig(preset, this.state.defaults), content: this.state.values.content, style: this.state.values.style } as never;
+    const values = { ...this.state.values, ...presetConfig(preset, this.state.defaults), content: this.state.values.content, style: this.state.values.style };
+    this.state.values = withLocks(values, this.assignment) as never;
     await this.trainer.forget();
     this.refresh();
     void this.loadEstimate();
     void this.trainer.train();
   }
 
-  private hashChanged(): void {
-    if (location.hash.replace(/^#/, "") === this.writtenHash) return;
-    this.state.readHash(location.hash);
+  /** The page brought up to an address the visitor changed. */
+  private addressRead(): void {
     void this.trainer.forget();
     this.refresh();
     void this.loadEstimate();
@@ -232,8 +220,7 @@ export class StylePage {
     this.controls.get("learning_rate")?.element.toggleAttribute("hidden", values.optimizer !== "adam");
     this.layers.setChoice({ content: this.state.list("content_layers"), style: this.state.list("style_layers"), weights: this.state.list("style_layer_weights") });
     this.showChosen();
-    this.writtenHash = this.state.hash();
-    if (location.hash.replace(/^#/, "") !== this.writtenHash) history.replaceState(null, "", `#${this.writtenHash}`);
+    this.state.writeAddress();
   }
 
   /** The chosen content and style side by side, large. */

@@ -77,6 +77,8 @@ export class PicturePicker {
   private value = "";
 
   constructor(options: {
+    /** The configuration field the picker sets (its fieldset is marked with it, for locks). */
+    field: string;
     legend: string;
     builtins: Record<string, { title: string; description: string }>;
     thumbnails: Record<string, string>;
@@ -97,7 +99,7 @@ export class PicturePicker {
     const button = h("label", { for: input.id, className: "button small upload-button" }, "Upload a picture…");
     input.addEventListener("focus", () => button.classList.add("focused"));
     input.addEventListener("blur", () => button.classList.remove("focused"));
-    this.element = h("fieldset", { className: "pictures" }, h("legend", {}, options.legend), this.list, h("div", { className: "upload-row" }, input, button), this.status);
+    this.element = h("fieldset", { className: "pictures", "data-field": options.field }, h("legend", {}, options.legend), this.list, h("div", { className: "upload-row" }, input, button), this.status);
     if (options.none) this.add("", options.none, null, "No second style");
     for (const [name, about] of Object.entries(options.builtins)) this.add(name, about.title, options.thumbnails[name] ?? null, about.description);
   }

@@ -1,6 +1,5 @@
 /** The Style page's state: the task configuration, mirrored in the URL hash. */
-import { fieldsOf, type FieldInfo } from "../shared/schema";
-import { parseState, propsFromFields, serializeState, type Prop, type State } from "../shared/state";
+import { PageState } from "../shared/state";
 import type { TaskInfo } from "../shared/tasks";
 
 /** Fields that may change without ending the current run: the task's live controls (the loss weights). */
@@ -8,50 +7,15 @@ export function liveFields(task: TaskInfo): string[] {
   return Object.keys((task.controls?.properties ?? {}) as Record<string, unknown>);
 }
 
-/** The state of the page, its PROPS table and the schema's fields. */
-export class StyleState {
-  /** The configuration fields, from the schema. */
-  readonly fields: Map<string, FieldInfo>;
-  /** The hash table. */
-  readonly props: Prop[];
-  /** The task's defaults. */
-  readonly defaults: Record<string, unknown>;
-  /** The task as the API lists it. */
-  readonly task: TaskInfo;
-  /** The current values. */
-  values: State;
-
-  constructor(task: TaskInfo) {
-    this.task = task;
-    this.fields = fieldsOf(task.schema);
-    this.props = propsFromFields(this.fields.values());
-    this.defaults = task.default_config;
-    this.values = structuredClone(task.default_config) as State;
-  }
-
-  /** Replaces the values with defaults overlaid by what the hash says. */
-  readHash(hash: string): void {
-    this.values = { ...structuredClone(this.defaults), ...parseState(hash, this.props) } as State;
-  }
-
-  /** The hash text of the current values. */
-  hash(): string {
-    return serializeState(this.values, this.props);
-  }
-
+/** The Style page's state: the configuration, and each style layer's weight. */
+export class StyleState extends PageState {
   /** The configuration to send to the API: an empty second style or weight list means none. */
-  config(): Record<string, unknown> {
-    const config: Record<string, unknown> = {};
-    for (const name of this.fields.keys()) if (name in this.values) config[name] = structuredClone(this.values[name]);
+  override config(): Record<string, unknown> {
+    const config = super.config();
     if (!config.style_b) config.style_b = null;
     const weights = config.style_layer_weights;
     if (!Array.isArray(weights) || weights.length !== this.list("style_layers").length) config.style_layer_weights = null;
     return config;
-  }
-
-  /** A list value (empty when missing). */
-  list<T>(name: string): T[] {
-    return Array.isArray(this.values[name]) ? (this.values[name] as T[]) : [];
   }
 
   /** Each style layer's weight (1 where none is set). */

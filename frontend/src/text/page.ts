@@ -3,24 +3,25 @@ import { apiGet, apiPost, type ApiProblem, type Upload } from "../shared/api";
 import { lockAreas } from "../shared/assignmentbar";
 import { LayerStackBuilder } from "../shared/builder";
 import { byId, debounce, h } from "../shared/dom";
-import { fieldControl, type FieldControl, type FieldOptions } from "../shared/fields";
+import { fieldControl, showFieldErrors, type FieldControl, type FieldOptions } from "../shared/fields";
 import { lessonsSection } from "../shared/lessons";
-import { withLocks, type Assignment } from "../shared/pagecontext";
+import { followAddress, withLocks, type Assignment } from "../shared/pagecontext";
 import { inspectNet, type LayerSpec, type NetSpec } from "../shared/netspec";
 import type { LayerTypeSpec } from "../shared/palette";
 import { presetConfig, type Preset } from "../shared/presets";
 import { choiceName, settingName } from "../shared/settingtext";
-import { Trainer, type TrainerState } from "../shared/trainer";
+import { showPageErrors, showRunLink, showTrainerState, wireRunButtons } from "../shared/runbar";
+import type { PageState } from "../shared/state";
+import { Trainer } from "../shared/trainer";
 import { CorpusPanel, type CorpusInfo, type CorpusPreview, type DatasetInfo } from "./corpus";
 import { EmbeddingMap } from "./embedding";
 import { buildSkeleton } from "./layout";
 import { TextRunView } from "./runview";
 import { Sampler } from "./sampler";
 import { SamplesPanel } from "./samples";
-import { CORPUS_FIELDS, LIVE_FIELDS, type TextState } from "./state";
+import { CORPUS_FIELDS, LIVE_FIELDS } from "./state";
 
 const TASK = "text";
-
 
 /** Fields shown in the training bar; every other one (but corpus and net) goes under "More settings". */
 const HYPER_FIELDS = ["learning_rate", "steps", "seq_len", "batch_size", "grad_clip", "schedule", "carry_state"];
@@ -50,7 +51,7 @@ function download(content: BlobPart, name: string, type: string): void {
 
 /** The wired Text page. */
 export class TextPage {
-  private readonly state: TextState;
+  private readonly state: PageState;
   private readonly controls = new Map<string, FieldControl>();
   private readonly corpus: CorpusPanel;
   private readonly builder: LayerStackBuilder;
@@ -61,7 +62,6 @@ export class TextPage {
   private readonly sampler: Sampler;
   private preview: CorpusPreview | null = null;
   private previewCount = 0;
-  private writtenHash = "";
   private readonly previewSoon = debounce(() => void this.loadPreview(), 150);
   private pendingControls: Record<string, number> = {};
   /** A slider sends one request when it rests, not one per pixel. */
@@ -71,7 +71,7 @@ export class TextPage {
     void this.trainer.setControls(controls);
   }, 200);
 
-  constructor(root: HTMLElement, state: TextState, palette: LayerTypeSpec[], datasets: DatasetInfo[], assignment: Assignment | null = null) {
+  constructor(root: HTMLElement, state: PageState, palette: LayerTypeSpec[], datasets: DatasetInfo[], assignment: Assignment | null = null) {
     this.state = state;
     this.assignment = assignment;
     buildSkeleton(root);
@@ -102,10 +102,7 @@ export class TextPage {
       config: () => state.config(),
       onRun: (run) => {
         this.showErrors([]);
-        const link = byId<HTMLAnchorElement>("run-link");
-        link.href = `/runs/${run.id}`;
-        link.textContent = `Run ${run.id}: open its page`;
-        link.hidden = false;
+        showRunLink(run);
         const weights = byId<HTMLAnchorElement>("weights-link");
         weights.href = `/api/runs/${run.id}/weights`;
         weights.removeAttribute("aria-disabled");
@@ -115,15 +112,15 @@ export class TextPage {
         this.sampler.setReady(true);
       },
       onEvents: (events) => this.view.handle(events),
-      onState: (trainerState) => this.showTrainerState(trainerState),
+      onState: showTrainerState,
       onErrors: (problems) => this.showErrors(problems),
     });
     byId("lessons-slot").append(lessonsSection(state.task.catalogue?.lessons ?? [], (preset) => void this.applyPreset(preset)));
     this.wireButtons();
-    window.addEventListener("hashchange", () => this.hashChanged());
+    followAddress(this.state, this.assignment, () => this.addressRead());
     this.refresh();
     this.builder.setNet(bodyNet(state.values.net as LayerSpec[], this.seqLen(), this.vocabulary()));
-    this.showTrainerState("idle");
+    showTrainerState("idle");
     void this.loadPreview();
     void apiGet<Upload[]>("uploads").then((uploads) => this.corpus.setUploads(uploads), () => undefined);
   }
@@ -153,13 +150,7 @@ export class TextPage {
   }
 
   private wireButtons(): void {
-    byId("train-button").addEventListener("click", () => {
-      const state = this.trainer.state;
-      if (state === "running" || state === "queued") void this.trainer.pause();
-      else if (state === "paused") void this.trainer.resume();
-      else if (state !== "starting") void this.trainer.train();
-    });
-    byId("stop-button").addEventListener("click", () => void this.trainer.stop());
+    wireRunButtons(this.trainer);
     byId("script-button").addEventListener("click", () => void this.downloadScript());
     byId("weights-link").addEventListener("click", (event) => {
       if (!this.trainer.run) event.preventDefault();
@@ -175,29 +166,8 @@ export class TextPage {
     }
   }
 
-  private showTrainerState(state: TrainerState): void {
-    const train = byId<HTMLButtonElement>("train-button");
-    const active = state === "running" || state === "queued" || state === "paused";
-    train.textContent = state === "paused" ? "Resume" : active ? "Pause" : "Train";
-    train.disabled = state === "starting";
-    byId("stop-button").hidden = !active;
-    document.body.dataset.training = state;
-  }
-
   private showErrors(problems: ApiProblem[]): void {
-    const rest: ApiProblem[] = [];
-    const byField = new Map<string, string[]>();
-    for (const problem of problems) {
-      const name = problem.path.replace(/^config\./, "").split(".")[0];
-      if (problem.path.startsWith("config.") && this.controls.has(name)) byField.set(name, [...(byField.get(name) ?? []), problem.message]);
-      else rest.push(problem);
-    }
-    for (const [name, control] of this.controls) control.setError((byField.get(name) ?? []).join(" "));
-    byId("page-errors").replaceChildren(...rest.map((p) => {
-      const line = h("p");
-      line.textContent = p.path && p.path !== "config" ? `${p.path.replace(/^config\./, "")}: ${p.message}` : p.message;
-      return line;
-    }));
+    showPageErrors(showFieldErrors(this.controls, problems), (p) => (p.path && p.path !== "config" ? `${p.path.replace(/^config\./, "")}: ${p.message}` : p.message));
   }
 
   /** Applies one setting's change. */
@@ -228,11 +198,7 @@ export class TextPage {
   }
 
   private refresh(): void {
-    const hash = this.state.hash();
-    if (hash !== this.writtenHash) {
-      this.writtenHash = hash;
-      history.replaceState(null, "", `#${hash}`);
-    }
+    this.state.writeAddress();
     for (const [name, control] of this.controls) control.setValue(this.state.values[name]);
     this.corpus.setValue(String(this.state.values.corpus ?? ""));
     const vocabulary = this.preview ? `${this.vocabulary()} different characters` : "the corpus's characters";
@@ -270,10 +236,8 @@ export class TextPage {
     await this.trainer.train();
   }
 
-  private hashChanged(): void {
-    if (location.hash.replace(/^#/, "") === this.writtenHash) return;
-    this.state.readHash(location.hash);
-    this.state.values = withLocks(this.state.values, this.assignment) as typeof this.state.values;
+  /** The page brought up to an address the visitor changed. */
+  private addressRead(): void {
     void this.endRun();
     this.refresh();
     this.builder.setNet(bodyNet(this.state.values.net as LayerSpec[], this.seqLen(), this.vocabulary()));

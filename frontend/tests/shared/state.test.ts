@@ -1,6 +1,8 @@
-import { describe, expect, it } from "vitest";
+// @vitest-environment jsdom
+import { describe, expect, it, vi } from "vitest";
 import { fieldsOf } from "../../src/shared/schema";
-import { parseState, propsFromFields, readValue, serializeState, type Prop, type State } from "../../src/shared/state";
+import { PageState, parseState, propsFromFields, readValue, serializeState, type Prop, type State } from "../../src/shared/state";
+import type { TaskInfo } from "../../src/shared/tasks";
 
 const props: Prop[] = [
   { name: "dataset", type: "string" },
@@ -89,5 +91,70 @@ describe("state hash", () => {
     expect(fields.get("hidden")).toMatchObject({ maxItems: 6, item: { minimum: 1, maximum: 8 } });
     expect(fields.get("optimizer")?.choices).toEqual(["sgd", "adam"]);
     expect(fields.get("target_test_loss")?.nullable).toBe(true);
+  });
+});
+
+const TASK: TaskInfo = {
+  name: "toy",
+  title: "Toy",
+  schema: {
+    type: "object",
+    properties: {
+      dataset: { enum: ["xor", "circle"], type: "string", default: "xor" },
+      learning_rate: { type: "number", default: 0.03 },
+      hidden: { type: "array", items: { type: "integer" }, default: [4] },
+    },
+  },
+  default_config: { dataset: "xor", learning_rate: 0.03, hidden: [4] },
+};
+const PAGE_PROPS: Prop[] = [{ name: "showTest", type: "boolean" }];
+
+describe("a task page's state", () => {
+  it("starts from the task's defaults and the page's own keys", () => {
+    const state = new PageState(TASK, PAGE_PROPS, { showTest: false });
+    expect(state.values).toEqual({ dataset: "xor", learning_rate: 0.03, hidden: [4], showTest: false });
+    state.list<number>("hidden").push(8);
+    expect(TASK.default_config.hidden).toEqual([4]);
+  });
+
+  it("writes the configuration, then the page's keys, to the hash", () => {
+    const state = new PageState(TASK, PAGE_PROPS, { showTest: false });
+    state.values.showTest = true;
+    expect(state.hash()).toBe("dataset=xor&learning_rate=0.03&hidden=4&showTest=1");
+  });
+
+  it("reads the hash over the defaults, or over an assignment's settings", () => {
+    const state = new PageState(TASK, PAGE_PROPS, { showTest: false });
+    state.readHash("#hidden=8,8&showTest=1");
+    expect(state.values).toEqual({ dataset: "xor", learning_rate: 0.03, hidden: [8, 8], showTest: true });
+    state.readHash("#hidden=2", { learning_rate: 0.5, dataset: "circle" });
+    expect(state.values).toEqual({ dataset: "circle", learning_rate: 0.5, hidden: [2], showTest: false });
+  });
+
+  it("sends only the configuration's fields", () => {
+    const state = new PageState(TASK, PAGE_PROPS, { showTest: true });
+    expect(state.config()).toEqual({ dataset: "xor", learning_rate: 0.03, hidden: [4] });
+  });
+
+  it("answers an empty list for a missing or non-list value", () => {
+    const state = new PageState(TASK);
+    expect(state.list("dataset")).toEqual([]);
+    expect(state.list("nothing")).toEqual([]);
+  });
+
+  it("writes the address once per change and knows its own write when it comes back", () => {
+    history.replaceState(null, "", "/toy");
+    const state = new PageState(TASK);
+    const replace = vi.spyOn(history, "replaceState");
+    state.writeAddress();
+    state.writeAddress();
+    expect(replace).toHaveBeenCalledTimes(1);
+    expect(location.hash).toBe("#dataset=xor&learning_rate=0.03&hidden=4");
+    expect(state.isOwnHash(location.hash)).toBe(true);
+    location.hash = "learning_rate=0.5";
+    expect(state.isOwnHash(location.hash)).toBe(false);
+    state.writeAddress(); // the visitor's address, not yet read, is put back to what the page shows
+    expect(location.hash).toBe("#dataset=xor&learning_rate=0.03&hidden=4");
+    replace.mockRestore();
   });
 });

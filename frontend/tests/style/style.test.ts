@@ -10,6 +10,8 @@ import type { LineChart } from "../../src/shared/linechart";
 import { liveFields, StyleState } from "../../src/style/state";
 import { statusLine, StyleRunView } from "../../src/style/runview";
 import { sentence } from "../../src/style/page";
+import { PicturePicker } from "../../src/style/pictures";
+import { lockControls } from "../../src/shared/assignmentbar";
 
 const SCHEMA = {
   type: "object",
@@ -82,5 +84,20 @@ describe("a Style run's view", () => {
 
   it("writes the server's refusals as sentences", () => {
     expect(sentence("at 1024 px this run needs about 5.9 GB")).toBe("At 1024 px this run needs about 5.9 GB.");
+  });
+});
+
+describe("a picture picker under an assignment", () => {
+  it("is marked with its field, so a lock disables its choices and its upload", () => {
+    vi.stubGlobal("CSS", { escape: (text: string) => text }); // jsdom has no CSS.escape
+    const picked: string[] = [];
+    const picker = new PicturePicker({ field: "style", legend: "Style", builtins: { swirls: { title: "Swirls", description: "" } }, thumbnails: {}, onPick: (v) => picked.push(v), onUploaded: () => undefined });
+    const root = document.createElement("div");
+    root.append(picker.element);
+    lockControls(root, ["style"]);
+    expect(picker.element.dataset.field).toBe("style");
+    expect([...picker.element.querySelectorAll("input")].map((input) => input.disabled)).toEqual([true, true]);
+    expect(picker.element.classList.contains("locked")).toBe(true);
+    vi.unstubAllGlobals();
   });
 });
