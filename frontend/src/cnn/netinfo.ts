@@ -127,6 +127,8 @@ export function volumesPicture(result: InspectResult): SVGSVGElement {
   }
   picture.setAttribute("width", String(x));
   picture.setAttribute("viewBox", `0 0 ${x} ${height}`);
+  // It shrinks to fit its panel, but not below readable labels: a deeper network scrolls sideways.
+  picture.style.minWidth = `${Math.round(x * 0.7)}px`;
   return picture;
 }
 

@@ -7,7 +7,7 @@
 import { SERIES_COLORS } from "../shared/colors";
 import { formatCount, formatLoss, h } from "../shared/dom";
 import { numberOf } from "../shared/events";
-import { LineChart, LOSS_AXIS, PERCENT_AXIS, type LineChartOptions, type SeriesDef, type YBounds } from "../shared/linechart";
+import { LineChart, LOSS_AXIS, PERCENT_AXIS, RATE_AXIS, type LineChartOptions, type SeriesDef, type YBounds } from "../shared/linechart";
 
 /** What the board needs of a chart. */
 export type ChartLike = Pick<LineChart, "put" | "clear" | "destroy">;
@@ -35,6 +35,11 @@ export function isAccuracy(field: string): boolean {
 /** Whether a field is a loss-like quantity (drawn on an axis from zero up). */
 export function isLoss(field: string): boolean {
   return /loss|bits|bpc|perplexity/i.test(field);
+}
+
+/** Whether a field is a speed ("images_per_second", "chars_per_sec"): drawn from zero. */
+export function isRate(field: string): boolean {
+  return /_per_sec(ond)?$/i.test(field);
 }
 
 /** A metric field's name in words: "accuracy" → "Accuracy (%)", "chars_per_sec" → "Chars per sec". */
@@ -197,7 +202,7 @@ export class MetricBoard {
 
   private addNumber(field: string, split: string, step: number | null, epoch: number | null, value: number | null): void {
     const accuracy = isAccuracy(field);
-    const chart = this.chart(field, metricTitle(field), accuracy ? { y: PERCENT_AXIS, scale: 100 } : { y: isLoss(field) ? LOSS_AXIS : undefined });
+    const chart = this.chart(field, metricTitle(field), accuracy ? { y: PERCENT_AXIS, scale: 100 } : { y: isLoss(field) ? LOSS_AXIS : isRate(field) ? RATE_AXIS : undefined });
     const series = chart.seriesIndex(split || field, splitColor(split, this.splitOrder.indexOf(split)));
     chart.add(step, epoch, series, value);
     if (value !== null) this.latestValues.set(`${split}\u0000${field}`, { split, field, value });

@@ -23,6 +23,8 @@ export interface YBounds {
 export const PERCENT_AXIS: YBounds = { min: 0, max: 100 };
 /** Loss: from zero up, so a flat loss looks flat. */
 export const LOSS_AXIS: YBounds = { min: 0 };
+/** A rate (pictures per second): from zero up, so a steady rate looks steady, not like noise. */
+export const RATE_AXIS: YBounds = { min: 0 };
 /** log10 of a positive quantity: at least one decade, ending on powers of ten. */
 export const DECADES_AXIS: YBounds = { minSpan: 1, whole: true };
 
@@ -44,6 +46,13 @@ export function yRange(low: number | null, high: number | null, bounds: YBounds)
     else [lo, hi] = [lo - missing / 2, hi + missing / 2];
   }
   return hi > lo ? [lo, hi] : [lo, lo + 1];
+}
+
+/** How many values a series holds (null: no value at that x). */
+export function valuesIn(series: ArrayLike<number | null | undefined>): number {
+  let count = 0;
+  for (let i = 0; i < series.length; i++) if (series[i] !== null && series[i] !== undefined) count++;
+  return count;
 }
 
 /** One line of a chart. */
@@ -142,7 +151,9 @@ export class LineChart {
         ],
         series: [
           { label: options.xLabel ?? "x" },
-          ...options.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.dash, spanGaps: true, points: { show: false } })),
+          // A series of one value (the first test after epoch 1, the first speed) has no line yet: a dot.
+          ...options.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.dash, spanGaps: true,
+            points: { show: (plot: uPlot, index: number) => valuesIn(plot.data[index]) === 1, size: 7, fill: s.color } })),
         ],
       },
       [[], ...options.series.map(() => [])] as uPlot.AlignedData,

@@ -8,7 +8,7 @@ vi.hoisted(() => {
   window.matchMedia ??= (() => ({ matches: false, addEventListener() {}, removeEventListener() {} })) as unknown as typeof window.matchMedia;
 });
 import { type Run, type RunEvent } from "../../src/shared/events";
-import { LOSS_AXIS, PERCENT_AXIS, type LineChartOptions } from "../../src/shared/linechart";
+import { LOSS_AXIS, PERCENT_AXIS, RATE_AXIS, type LineChartOptions } from "../../src/shared/linechart";
 
 /** A chart that remembers how it was made and every point it was given. */
 interface FakeChart {
@@ -104,6 +104,11 @@ describe("the generic run view", () => {
     expect(accuracy.points.map(([x, index, value]) => [x, index, Math.round(value! * 10) / 10])).toEqual([[10, 0, 40], [20, 0, 55], [20, 1, 50]]);
     expect(chartTitled(page.made, /^Bits per char/).options.y).toEqual(LOSS_AXIS);
     expect(live(page.made)).toHaveLength(3);
+  });
+
+  it("draws a speed from zero, so that a steady one looks steady", () => {
+    page.view.handle([metric(10, { split: "speed", epoch: 1, images_per_second: 2068.9 })]);
+    expect(chartTitled(page.made, /^Images per second/).options.y).toEqual(RATE_AXIS);
   });
 
   it("draws a list field as one series per layer, on a log scale for norms", () => {

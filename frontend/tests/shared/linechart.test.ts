@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DECADES_AXIS, LOSS_AXIS, PERCENT_AXIS, powerOfTen, yRange } from "../../src/shared/linechart";
+import { DECADES_AXIS, LOSS_AXIS, PERCENT_AXIS, powerOfTen, valuesIn, yRange } from "../../src/shared/linechart";
 
 describe("yRange", () => {
   it("keeps accuracy on 0–100 % whatever the data, so 48.8 % against 51.2 % stays a small wobble", () => {
@@ -36,5 +36,13 @@ describe("yRange", () => {
 describe("log axis labels", () => {
   it("writes whole powers of ten and leaves the rest blank", () => {
     expect([-5, -2, 0, 2, 4, 0.5].map(powerOfTen)).toEqual(["1e-5", "0.01", "1", "100", "1e4", ""]);
+  });
+});
+
+describe("valuesIn", () => {
+  it("counts the values a series holds, not its gaps, so a lone value can be drawn as a dot", () => {
+    expect(valuesIn([null, 2, undefined, null])).toBe(1);
+    expect(valuesIn([1, null, 3])).toBe(2);
+    expect(valuesIn([])).toBe(0);
   });
 });
