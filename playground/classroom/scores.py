@@ -66,6 +66,11 @@ def safe_cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def training_loss(metrics: dict[str, dict[str, float]]) -> float | None:
+    """The loss a run is minimising: its train loss, or for a task without a train split its total (Style)."""
+    return metrics.get("train", {}).get("loss", metrics.get("loss", {}).get("total"))
+
+
 def dashboard(assignment: Assignment) -> list[dict[str, Any]]:
     """Each student's current run (the latest they made for it), its status and latest metrics, and their best score."""
     best = {s.student_id: s for s in best_submissions(assignment)}
@@ -88,7 +93,8 @@ def dashboard(assignment: Assignment) -> list[dict[str, Any]]:
             "status": run.status if run else "",
             "metric": metric_value(metrics, assignment.metric) if run else None,
             "epoch": metrics.get("train", {}).get("epoch") if run else None,
-            "loss": metrics.get("train", {}).get("loss") if run else None,
+            "step": max((int(m["step"]) for m in metrics.values() if "step" in m), default=None),
+            "loss": training_loss(metrics),
             "best": s.score if s else None,
             "best_run": s.run_id if s else None,
             "submissions": counts.get(student.pk, 0),

@@ -204,3 +204,12 @@ def test_a_style_run_is_scored_by_its_total_loss_and_keeps_the_locks(world):
     assert [(r["student"], r["score"], r["run"]) for r in board] == [("ann", 12.5, good.pk)]
     grades = world["teacher"].get(f"/api/assignments/{a['id']}/grades.csv").content.decode()
     assert grades.startswith("student,email,total loss,")
+
+
+def test_the_dashboard_shows_a_style_runs_steps_and_total_loss(world):
+    a = json_post(world["teacher"], f"/api/courses/{world['course']['id']}/assignments", STYLE).json()
+    run = finished_run(world["ann"], {"size": 64, "iterations": 5}, task="style", status="running",
+                       reports=[style_losses(20.0), style_losses(12.5)])  # at steps 10 and 20
+    assert json_post(world["ann"], f"/api/assignments/{a['id']}/attempts", {"run": run.pk}).status_code == 201
+    ann = world["teacher"].get(f"/api/assignments/{a['id']}/dashboard").json()[0]
+    assert (ann["epoch"], ann["step"], ann["loss"], ann["metric"]) == (None, 20, 12.5, 12.5)

@@ -11,10 +11,19 @@ export interface DashboardRow {
   status: string;
   metric: number | null;
   epoch: number | null;
+  /** The latest step any report has (Text and Style count steps, not epochs). */
+  step: number | null;
   loss: number | null;
   best: number | null;
   best_run: number | null;
   submissions: number;
+}
+
+/** How far a run has come: its epoch where it counts epochs, else its step. */
+export function progressText(row: Pick<DashboardRow, "epoch" | "step">): string {
+  if (row.epoch !== null && row.epoch !== undefined) return `epoch ${row.epoch}`;
+  if (row.step !== null && row.step !== undefined) return `step ${row.step}`;
+  return "–";
 }
 
 function rowElement(row: DashboardRow, metric: string, changed: boolean): HTMLElement {
@@ -22,7 +31,7 @@ function rowElement(row: DashboardRow, metric: string, changed: boolean): HTMLEl
     h("th", { scope: "row" }, row.student),
     h("td", {}, row.run ? h("a", { href: `/runs/${row.run}` }, `Run ${row.run}`) : h("span", { className: "hint" }, "no run yet")),
     h("td", {}, row.status ? h("span", { className: `status-chip status-${row.status}` }, row.status) : ""),
-    h("td", {}, row.epoch !== null ? String(row.epoch) : "–"),
+    h("td", {}, progressText(row)),
     h("td", {}, row.loss !== null ? row.loss.toFixed(4) : "–"),
     h("td", {}, row.metric !== null ? scoreText(metric, row.metric) : "–"),
     h("td", {}, row.best !== null ? scoreText(metric, row.best) : "–"),
@@ -43,7 +52,7 @@ export async function showDashboard(root: HTMLElement, assignmentId: number): Pr
     h("section", { className: "panel" },
       h("table", { className: "data-table dashboard-table" },
         h("caption", { className: "visually-hidden" }, "Each student's current run"),
-        h("thead", {}, h("tr", {}, ["Student", "Current run", "Status", "Epoch", "Train loss", metricWords, "Best submitted", "Submissions"].map((t) => h("th", { scope: "col" }, t)))),
+        h("thead", {}, h("tr", {}, ["Student", "Current run", "Status", "Progress", "Training loss", metricWords, "Best submitted", "Submissions"].map((t) => h("th", { scope: "col" }, t)))),
         body)),
   );
   let previous = new Map<string, string>();
