@@ -127,7 +127,7 @@ def throughput(args, data_dir: Path, device: torch.device) -> None:
     timed_steps = (args.rounds + 1) * args.chunk
     config = TextTask.Config(**{**CLASSIC, "corpus": "tiny-shakespeare", "steps": timed_steps + 1,
                                 "eval_every": 100_000, "sample_every": 100_000, "checkpoint_every": 100_000,
-                                "schedule": "constant", "mixed_precision": args.device == "cuda"})
+                                "schedule": "constant"})
     events: list = []
     training = Training(config, RunContext(emit=lambda *event: events.append(event), device=str(device),
                                            data_dir=data_dir), device)
