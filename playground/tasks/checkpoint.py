@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import torch
 from safetensors.torch import load_file, save_file
@@ -36,6 +36,8 @@ MODEL_FILE = "model.safetensors"
 OPTIMIZER_TENSORS = "optimizer.safetensors"
 OPTIMIZER_JSON = "optimizer.json"
 READ_TRIES = 3  # a reader outrun by two saves reads state.json again, at most this often
+
+T = TypeVar("T")
 
 
 class CheckpointError(Exception):
@@ -143,28 +145,23 @@ def read_state(directory: Path) -> dict[str, Any]:
 
 def load_model(directory: Path, model: nn.Module) -> dict[str, Any]:
     """Copy the saved weights into model (on whatever device it lives); answers the state.json they belong to."""
-    directory = Path(directory)
-    for attempt in range(READ_TRIES):
-        state = read_state(directory)
-        try:
-            weights = load_file(str(directory / file_name(MODEL_FILE, state.get("generation"))), device="cpu")
-        except FileNotFoundError:  # two saves came since state.json was read: read the newest
-            if attempt == READ_TRIES - 1:
-                raise CheckpointError(f"The checkpoint in {directory} changed faster than it could be read.") from None
-            continue
-        model.load_state_dict(weights)
-        return state
-    raise AssertionError("unreachable")
+    state, weights = _read_latest(Path(directory), lambda path: load_file(str(path), device="cpu"))
+    model.load_state_dict(weights)
+    return state
 
 
 def model_bytes(directory: Path) -> bytes:
     """The latest saved weights as one safetensors file's bytes (a download)."""
-    directory = Path(directory)
+    return _read_latest(Path(directory), Path.read_bytes)[1]
+
+
+def _read_latest(directory: Path, read: Callable[[Path], T]) -> tuple[dict[str, Any], T]:
+    """state.json and ``read`` of the model file it names; read again if two saves came in between."""
     for _ in range(READ_TRIES):
         state = read_state(directory)
         try:
-            return (directory / file_name(MODEL_FILE, state.get("generation"))).read_bytes()
-        except FileNotFoundError:
+            return state, read(directory / file_name(MODEL_FILE, state.get("generation")))
+        except FileNotFoundError:  # removed by a newer save: its state.json names a newer file
             continue
     raise CheckpointError(f"The checkpoint in {directory} changed faster than it could be read.")
 
